@@ -1,0 +1,157 @@
+"""Explanations: which spans of the original text pushed the prediction toward its label.
+
+The logistic regression is linear in its features, so each feature's push toward label
+``k`` is ``x_f * (w_kf - mean_j w_jf)`` (its effect on the softmax margin). We cut the
+*original* text into word-like spans (a spaced-out word such as ``e n c u l é`` is one
+span), normalise each span exactly as the pipeline does, and give it the pushes of the
+word n-grams, character n-grams and lexicon hits it produced. Offsets are character
+offsets into the text the caller sent. Cost: a few dictionary look-ups per span, so it can
+be asked for every comment of a batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from model.features import LEXICON_FEATURES, Prepared
+from model.lexicon import TARGETED, find
+from model.normalize import normalise, tokens
+
+__all__ = ["Explainer", "Span"]
+
+_SPAN = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*/]){2,}[^\W\d_](?![^\W\d_])|\S+")
+_EDGE = ".,;:!?()[]{}\"'«»“”‘’…<>"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the original text and its push toward the predicted label."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text,
+                "weight": round(self.weight, 4)}
+
+
+def raw_spans(text: str) -> list[tuple[int, int]]:
+    """Word-like spans of the original text, surrounding punctuation trimmed."""
+    out = []
+    for m in _SPAN.finditer(text):
+        start, end = m.span()
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _span_view(piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Normalised tokens and whitespace-separated words of one span (cached: words recur)."""
+    norm = normalise(piece)
+    return tuple(tokens(norm)), tuple(norm.split())
+
+
+class Explainer:
+    """Attributes a fitted pipeline's linear scores to spans of the original text.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        A pipeline built by :func:`model.pipeline.build_pipeline` and fitted.
+    """
+
+    def __init__(self, pipeline) -> None:
+        from model.pipeline import linear_part
+
+        union = pipeline.named_steps["features"]
+        blocks = dict(union.transformer_list)
+        self._words = blocks["words"]
+        self._chars = blocks["chars"]
+        sizes = [len(self._words.vocabulary_), len(self._chars.vocabulary_),
+                 len(LEXICON_FEATURES)]
+        self._offset_chars = sizes[0]
+        self._offset_lex = sizes[0] + sizes[1]
+        self._char_range = self._chars.ngram_range
+        self._word_vocab = self._words.vocabulary_
+        self._char_vocab = self._chars.vocabulary_
+        coef = linear_part(pipeline).coef_
+        k = coef.shape[0]
+        # Push toward each label: its weight minus the mean weight of the other labels.
+        self._push = (coef * k - coef.sum(axis=0, keepdims=True)) / (k - 1)
+
+    def _char_grams(self, word: str) -> list[str]:
+        padded = f" {word} "
+        lo, hi = self._char_range
+        return [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+
+    def explain(self, raw: str, features_row, label_index: int, *, top: int = 5,
+                prepared: Prepared | None = None) -> list[Span]:
+        """The spans of ``raw`` that pushed most toward label ``label_index``.
+
+        ``features_row`` is the comment's row of the pipeline's feature matrix (sparse).
+        Only spans with a positive push are returned, strongest first.
+        """
+        row = features_row.tocsr()
+        values = dict(zip(row.indices.tolist(), row.data.tolist()))
+        push = self._push[label_index]
+        spans = raw_spans(raw)
+        views = [_span_view(raw[s:e]) for s, e in spans]
+        weights = np.zeros(len(spans))
+        owner: list[int] = []
+        for n, (toks, _) in enumerate(views):
+            owner.extend([n] * len(toks))
+        seq = [t for toks, _ in views for t in toks]
+        for i, tok in enumerate(seq):
+            f = self._word_vocab.get(tok)
+            if f is not None and f in values:
+                weights[owner[i]] += values[f] * push[f]
+            if i + 1 < len(seq):
+                f = self._word_vocab.get(f"{tok} {seq[i + 1]}")
+                if f is not None and f in values:
+                    half = values[f] * push[f] / 2
+                    weights[owner[i]] += half
+                    weights[owner[i + 1]] += half
+        grams = [[g for w in words for g in self._char_grams(w)] for _, words in views]
+        counts = Counter(g for gs in grams for g in gs)
+        for n, gs in enumerate(grams):
+            for g in gs:
+                f = self._char_vocab.get(g)
+                if f is not None:
+                    f += self._offset_chars
+                    if f in values:
+                        weights[n] += values[f] * push[f] / counts[g]
+        self._add_lexicon(seq, owner, values, push, weights)
+        order = np.argsort(-weights)[:top]
+        return [Span(spans[i][0], spans[i][1], raw[spans[i][0]:spans[i][1]], float(weights[i]))
+                for i in order if weights[i] > 0]
+
+    def _add_lexicon(self, seq, owner, values, push, weights) -> None:
+        """Give each lexicon feature's push to the spans whose tokens made the hits."""
+        hits = find(seq)
+        if not hits:
+            return
+        names = {name: self._offset_lex + i for i, name in enumerate(LEXICON_FEATURES)}
+        by_feature: dict[int, list[int]] = {}
+        for h in hits:
+            owners = sorted({owner[i] for i in range(h[1], h[2])})
+            by_feature.setdefault(names[f"lex_{h.category}"], []).extend(owners)
+            if h.category in TARGETED:
+                for extra in ("lex_you_near_abuse", "lex_group_near_abuse", "lex_any_targeted"):
+                    by_feature.setdefault(names[extra], []).extend(owners)
+        for f, owners in by_feature.items():
+            if f in values and owners:
+                share = values[f] * push[f] / len(owners)
+                for n in owners:
+                    weights[n] += share

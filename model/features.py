@@ -1,0 +1,133 @@
+"""Custom scikit-learn transformers: normalisation, lexicon counts and discourse signals.
+
+They follow scikit-learn's estimator conventions (no logic in ``__init__``, ``fit``
+returns ``self``, learned attributes end in ``_``), so they live inside the one
+:class:`~sklearn.pipeline.Pipeline` that training fits and serving loads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from model.lexicon import CATEGORIES, GROUPS, SECOND_PERSON, TARGETED, find
+from model.normalize import normalise, tokens
+
+__all__ = ["LexiconFeatures", "Prepared", "SignalFeatures", "TextNormaliser"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A comment as the features read it: the raw text, its normalised view and tokens."""
+
+    raw: str
+    text: str
+    tokens: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, raw: str) -> Prepared:
+        text = normalise(raw)
+        return cls(raw, text, tuple(tokens(text)))
+
+
+def prepared_text(doc: Prepared) -> str:
+    """The normalised text of a prepared comment (the TF-IDF vectorisers' preprocessor)."""
+    return doc.text
+
+
+class _Stateless(TransformerMixin, BaseEstimator):
+    """A transformer with nothing to learn but the number of input features."""
+
+    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's argument names
+        self.n_docs_seen_ = len(X)
+        return self
+
+
+class TextNormaliser(_Stateless):
+    """Turn raw comments into :class:`Prepared` objects (see :mod:`model.normalize`)."""
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self)
+        return [Prepared.from_text(x) for x in X]
+
+
+#: Distance, in tokens, within which a second-person word "aims" an insult.
+AIM_WINDOW = 3
+LEXICON_FEATURES = (*(f"lex_{c}" for c in CATEGORIES), "lex_you_near_abuse",
+                    "lex_group_near_abuse", "lex_any_targeted")
+
+
+def lexicon_row(doc: Prepared) -> list[float]:
+    """Lexicon counts of one comment, in the order of ``LEXICON_FEATURES``."""
+    hits = find(list(doc.tokens))
+    counts = {c: 0 for c in CATEGORIES}
+    for h in hits:
+        counts[h.category] += 1
+    abusive = [h for h in hits if h.category in TARGETED]
+    you = [i for i, t in enumerate(doc.tokens) if t in SECOND_PERSON]
+    groups = [i for i, t in enumerate(doc.tokens) if t in GROUPS]
+    near_you = sum(any(h[1] - AIM_WINDOW <= i < h[2] + AIM_WINDOW for i in you) for h in abusive)
+    near_group = sum(any(h[1] - AIM_WINDOW - 1 <= i < h[2] + AIM_WINDOW + 1 for i in groups)
+                     for h in abusive)
+    row = [math.log1p(counts[c]) for c in CATEGORIES]
+    return [*row, math.log1p(near_you), math.log1p(near_group), float(bool(abusive))]
+
+
+class LexiconFeatures(_Stateless):
+    """Counts of the team's abuse lexicon, including "second person near an insult"."""
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self)
+        return sparse.csr_matrix(np.array([lexicon_row(d) for d in X], dtype=np.float64)
+                                 .reshape(len(X), len(LEXICON_FEATURES)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(LEXICON_FEATURES, dtype=object)
+
+
+_CONNECTIVES = re.compile(
+    r"\b(parce que|parce qu|car|cependant|pourtant|toutefois|neanmoins|en revanche|donc|"
+    r"par exemple|d une part|d autre part|en effet|alors que|because|however|although|"
+    r"therefore|for example|for instance|on the other hand|whereas|since|unless|"
+    r"nevertheless|in fact)\b")
+_FIRST_PERSON = re.compile(
+    r"\b(je|j|moi|mon|ma|mes|nous|notre|i|me|my|mine|we|our|personnellement|"
+    r"personally|in my experience|d apres mon experience)\b")
+_EXCLAIM_RUN = re.compile(r"!{2,}")
+_QUOTES = re.compile(r"[\"«»“”]")
+SIGNAL_FEATURES = ("sig_log_chars", "sig_log_words", "sig_questions", "sig_connectives",
+                   "sig_first_person", "sig_upper_ratio", "sig_exclaim_runs", "sig_quotes",
+                   "sig_urls")
+
+
+def signal_row(doc: Prepared) -> list[float]:
+    """Discourse signals of one comment, in the order of ``SIGNAL_FEATURES``."""
+    raw, text = doc.raw, doc.text
+    words = " ".join(doc.tokens)
+    letters = [c for c in raw if c.isalpha()]
+    upper = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 4 else 0.0
+    return [
+        math.log1p(len(raw)) / 4, math.log1p(len(doc.tokens)) / 3,
+        math.log1p(raw.count("?")), math.log1p(len(_CONNECTIVES.findall(words))),
+        math.log1p(len(_FIRST_PERSON.findall(words))), upper,
+        math.log1p(len(_EXCLAIM_RUN.findall(raw))), math.log1p(len(_QUOTES.findall(raw))),
+        math.log1p(text.count("xxurl")),
+    ]
+
+
+class SignalFeatures(_Stateless):
+    """Length, questions, argument connectives, first-person markers, shouting, quotes."""
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self)
+        return sparse.csr_matrix(np.array([signal_row(d) for d in X], dtype=np.float64)
+                                 .reshape(len(X), len(SIGNAL_FEATURES)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(SIGNAL_FEATURES, dtype=object)

@@ -1,0 +1,253 @@
+"""The ``moderation-train`` command: fit, cross-validate, choose thresholds, write a version.
+
+Steps (each announced on stderr with its duration):
+
+1. read the labelled sources and drop duplicate texts (first source wins; see
+   :func:`training.sources.deduplicate`), then set the fixed held-out split aside;
+2. stratified cross-validated probabilities on the training part: per-class metrics,
+   calibration (ECE, reliability tables) and precision/recall tables over thresholds, from
+   which the action policy is derived;
+3. fit the pipeline on the whole training part and score the held-out split;
+4. write ``<models>/<version>/`` (artifact, manifest, model card, report figure) and hand
+   the new version to the promotion gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
+
+from model import artifact
+from model.labels import LABELS
+from model.pipeline import build_pipeline
+from model.thresholds import Policy, ThresholdTable
+from training.data import DataError, Example, PROJECT_ROOT, default_sources, load_file, split
+from training.metrics import breakdown, calibration, classification_report
+
+__all__ = ["TrainConfig", "cross_validate", "main", "train"]
+
+DEFAULT_MODELS_DIR = PROJECT_ROOT / "var" / "models"
+
+
+class Progress:
+    """Announces long steps on a stream, with their duration."""
+
+    def __init__(self, stream=sys.stderr, *, quiet: bool = False) -> None:
+        self.stream, self.quiet = stream, quiet
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=self.stream, flush=True)
+
+    @contextmanager
+    def step(self, message: str):
+        start = time.perf_counter()
+        self.say(f"[train] {message} ...")
+        yield
+        self.say(f"[train] {message}: done in {time.perf_counter() - start:.1f} s")
+
+
+def examples_sha256(examples: list[Example]) -> str:
+    """A hash of exactly what the model learns from (text, label), order included."""
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(json.dumps([e.text, e.label], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def counts(examples: list[Example]) -> dict[str, dict[str, int]]:
+    out: dict[str, Counter] = {}
+    for e in examples:
+        out.setdefault(e.lang or "unknown", Counter())[e.label] += 1
+    return {lang: {label: c[label] for label in LABELS} for lang, c in sorted(out.items())}
+
+
+def cross_validate(examples: list[Example], *, folds: int = 5, seed: int = 0,
+                   progress: Progress | None = None, **params) -> np.ndarray:
+    """Out-of-fold probabilities (columns in ``LABELS`` order) from stratified K folds."""
+    texts = [e.text for e in examples]
+    y = np.array([e.label for e in examples])
+    proba = np.zeros((len(examples), len(LABELS)))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    template = build_pipeline(seed=seed, **params)
+    for n, (tr, te) in enumerate(splitter.split(texts, y), start=1):
+        if progress:
+            progress.say(f"[train]   fold {n}/{folds}")
+        model = clone(template).fit([texts[i] for i in tr], y[tr])
+        order = [list(model.classes_).index(c) for c in LABELS]
+        proba[te] = model.predict_proba([texts[i] for i in te])[:, order]
+    return proba
+
+
+def predictions(proba: np.ndarray) -> list[str]:
+    return [LABELS[i] for i in proba.argmax(axis=1)]
+
+
+def evaluate_split(examples: list[Example], proba: np.ndarray) -> dict:
+    """Overall metrics plus breakdowns by language and by tag."""
+    y = [e.label for e in examples]
+    pred = predictions(proba)
+    return {
+        "overall": classification_report(y, pred, proba),
+        "by_language": breakdown([[e.lang or "unknown"] for e in examples], y, pred, proba),
+        "by_tag": breakdown([list(e.tags) for e in examples], y, pred, proba),
+    }
+
+
+class TrainConfig(argparse.Namespace):
+    """Options of a training run (the parsed command line)."""
+
+
+def train(examples: list[Example], *, models_dir: Path, folds: int = 5, seed: int = 0,
+          precision_target: float = 0.95, recall_target: float = 0.95,
+          sources: list[dict] | None = None, progress: Progress | None = None,
+          report: bool = True, **params) -> tuple[Path, dict]:
+    """Train and write a new model version; returns its directory and manifest."""
+    progress = progress or Progress()
+    train_set, held_out = split(examples)
+    if len({e.label for e in train_set}) < len(LABELS):
+        raise DataError(f"training needs examples of every label {LABELS}; got "
+                        f"{dict(Counter(e.label for e in train_set))}")
+    y = [e.label for e in train_set]
+    with progress.step(f"cross-validation ({folds} folds, {len(train_set)} examples)"):
+        oof = cross_validate(train_set, folds=folds, seed=seed, progress=progress, **params)
+    cv = evaluate_split(train_set, oof)
+    cv["calibration"] = calibration(y, oof)
+    tables = {label: ThresholdTable.from_scores(label, np.array(y) == label, oof[:, k])
+              for k, label in enumerate(LABELS)}
+    policy = Policy.from_table(tables["abusive"], precision_target=precision_target,
+                               recall_target=recall_target)
+    with progress.step("final fit on the training split"):
+        pipeline = build_pipeline(seed=seed, **params).fit([e.text for e in train_set], y)
+    held = None
+    if held_out:
+        with progress.step(f"held-out evaluation ({len(held_out)} examples)"):
+            order = [list(pipeline.classes_).index(c) for c in LABELS]
+            proba = pipeline.predict_proba([e.text for e in held_out])[:, order]
+            held = evaluate_split(held_out, proba)
+            held["calibration"] = calibration([e.label for e in held_out], proba)
+    version = artifact.new_version()
+    manifest = {
+        "name": "comment-moderation", "version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "labels": list(LABELS),
+        "params": {"folds": folds, "seed": seed, **params},
+        "training_data": {"sha256": examples_sha256(train_set), "sources": sources or [],
+                          "train_counts": counts(train_set),
+                          "held_out_counts": counts(held_out),
+                          "n_train": len(train_set), "n_held_out": len(held_out)},
+        "metrics": {"cross_validation": cv, "held_out": held},
+        "thresholds": {label: t.to_dict() for label, t in tables.items()},
+        "policy": policy.to_dict(),
+    }
+    directory = models_dir / version
+    with progress.step(f"writing {directory}"):
+        manifest = artifact.save(pipeline, manifest, directory)
+        if report:
+            from training.report import write_model_card, write_report_figure
+
+            write_report_figure(directory / "report.png", y, oof, tables)
+            write_model_card(directory / "model_card.md", manifest)
+    return directory, manifest
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="moderation-train", description=__doc__.split("\n")[0])
+    p.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
+                   help="extra labelled JSONL or CSV file (text,label[,lang,id,tags]); "
+                        "repeatable")
+    p.add_argument("--no-default-data", action="store_true",
+                   help="do not read the project's seed set and corpus")
+    p.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
+                   help=f"where model versions live (default {DEFAULT_MODELS_DIR})")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--precision-target", type=float, default=0.95,
+                   help="precision of the reject threshold (default 0.95)")
+    p.add_argument("--recall-target", type=float, default=0.95,
+                   help="abusive recall kept by the review threshold (default 0.95)")
+    p.add_argument("--if-missing", action="store_true",
+                   help="do nothing if the models directory already has a current model")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    return p
+
+
+def _check_args(p: argparse.ArgumentParser, args) -> None:
+    if args.folds < 2:
+        p.error("--folds must be at least 2")
+    for name in ("precision_target", "recall_target"):
+        if not 0 < getattr(args, name) <= 1:
+            p.error(f"--{name.replace('_', '-')} must be in (0, 1]")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    p = _parser()
+    args = p.parse_args(argv)
+    _check_args(p, args)
+    if args.if_missing and artifact.current_version(args.models_dir):
+        print(f"model {artifact.current_version(args.models_dir)} already built in "
+              f"{args.models_dir}; nothing to do")
+        return 0
+    progress = Progress(quiet=args.quiet)
+    paths = ([] if args.no_default_data else default_sources()) + args.data
+    try:
+        examples, sources = [], []
+        for path in paths:
+            rows = load_file(path)
+            examples.extend(rows)
+            sources.append({"file": str(path.name), "rows": len(rows),
+                            "sha256": artifact.file_sha256(path)})
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not examples:
+        print("error: no labelled examples to train on", file=sys.stderr)
+        return 2
+    try:
+        directory, manifest = train(examples, models_dir=args.models_dir, folds=args.folds,
+                                    seed=args.seed, precision_target=args.precision_target,
+                                    recall_target=args.recall_target, sources=sources,
+                                    progress=progress)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    artifact.set_current(args.models_dir, manifest["version"])
+    print(summary(manifest, directory))
+    return 0
+
+
+def summary(manifest: dict, directory: Path) -> str:
+    """A short human summary of a trained version."""
+    cv = manifest["metrics"]["cross_validation"]
+    lines = [f"model {manifest['version']} written to {directory}",
+             f"cross-validated macro-F1 {cv['overall']['macro_f1']:.3f}, "
+             f"ECE {cv['calibration']['ece_mean_over_classes']:.3f}"]
+    for label, m in cv["overall"]["per_class"].items():
+        lines.append(f"  {label:<13} P {m['precision']:.3f}  R {m['recall']:.3f}  "
+                     f"F1 {m['f1']:.3f}  n {m['support']}")
+    held = manifest["metrics"]["held_out"]
+    if held:
+        lines.append(f"held-out macro-F1 {held['overall']['macro_f1']:.3f}")
+        for lang, m in held["by_language"].items():
+            lines.append(f"  {lang}: macro-F1 {m['macro_f1']:.3f} (n {m['n']})")
+    pol = manifest["policy"]
+    lines.append(f"policy: reject at P(abusive) >= {pol['reject_at']}, review at >= "
+                 f"{pol['review_at']} or top probability < {pol['uncertain_below']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
