@@ -11,7 +11,8 @@ import logging
 
 from flask import Flask
 
-from service import admin, api, errors, observability
+from service import admin, api, errors, observability, openapi
+from service.api_schema import OPENAPI as API_OPENAPI
 from service.config import load_config
 from service.model_holder import ModelHolder
 
@@ -34,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     observability.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    openapi.register(app, API_OPENAPI)
+    openapi.init_app(app)
     _init_extras(app)
     holder = ModelHolder(app.config["MODEL_DIR"])
     app.extensions["model_holder"] = holder
@@ -46,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extras(app: Flask) -> None:
     """Blueprints of the later features (feedback, integrations, OpenAPI)."""
-    for name in ("service.feedback", "service.perspective", "service.coral", "service.openapi"):
+    for name in ("service.feedback", "service.perspective", "service.coral"):
         try:
             module = __import__(name, fromlist=["init_app"])
         except ModuleNotFoundError as exc:

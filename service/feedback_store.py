@@ -44,7 +44,10 @@ from model.labels import ACTIONS, LABELS
 
 __all__ = [
     "DEFAULT_SOURCE",
+    "LATEST_VERSION",
     "MAX_BATCH",
+    "MAX_NAME_CHARS",
+    "MAX_NOTE_CHARS",
     "MAX_PAGE",
     "MAX_RECENT",
     "MAX_TEXT_CHARS",
@@ -408,6 +411,9 @@ class FeedbackStore(ABC):
     Safe to share between threads. Open it in the process that uses it (e.g. once per
     gunicorn worker): connections are never carried across a fork. Usable as a context
     manager, which closes it.
+
+    Arguments are checked before any query (:class:`FeedbackValidationError`); a database that
+    fails (unreachable, locked past the busy timeout, ...) raises :class:`FeedbackStoreError`.
     """
 
     #: Column types filling the DDL's {id_column} and {timestamp} slots.
@@ -541,6 +547,10 @@ class FeedbackStore(ABC):
 
         Returns True if the row exists (deleting twice is harmless and keeps the first
         ``deleted_at``), False if there is no such id.
+
+        No read returns the text afterwards, but old row versions may linger in the database
+        files (SQLite free pages and WAL, PostgreSQL dead tuples) until they are overwritten
+        or vacuumed.
         """
         _check_int("id", feedback_id, 0, _MAX_ID)
         return self._tombstone(SQL_DELETE, feedback_id) > 0
@@ -619,7 +629,9 @@ class SqliteFeedbackStore(FeedbackStore):
         self._busy_timeout = busy_timeout
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, busy_timeout: float = 30.0) -> SqliteFeedbackStore:
+    def open(
+        cls, path: str | os.PathLike[str], *, busy_timeout: float = 30.0
+    ) -> SqliteFeedbackStore:
         """Open (creating the file and its directory if needed) and migrate the database.
 
         ``busy_timeout`` is how long, in seconds, a call waits for another writer.
@@ -654,8 +666,10 @@ class SqliteFeedbackStore(FeedbackStore):
             conn.close()
 
     def _begin_write(self, conn: sqlite3.Connection, lock: int) -> None:
-        # IMMEDIATE takes the write lock now (waiting up to busy_timeout) rather than at the
-        # first write, when WAL mode fails at once instead of waiting.
+        # IMMEDIATE takes the write lock at BEGIN, waiting up to busy_timeout. A deferred
+        # transaction that reads before it writes fails at once (SQLITE_BUSY, no waiting) if
+        # another process committed in between; no path here reads first today, but this keeps
+        # it safe for migrations and queries still to come.
         conn.execute("BEGIN IMMEDIATE")
 
 

@@ -1,5 +1,132 @@
-"""Shared fixtures: a real small model trained once per session, and app/client fixtures."""
+"""Shared fixtures: a real small model trained once per session, the app, and a live
+gunicorn server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from model import artifact
+from training.data import load_examples
+from training.train import Progress, train
+
 pytest_plugins = ["tests.fixtures_postgres"]
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT_KEY, ADMIN_KEY = "test-client-key", "test-admin-key"
+
+
+def small_training_set():
+    """Seeds plus every third corpus row: enough for a real model, fast to train."""
+    examples = load_examples()
+    return [e for i, e in enumerate(examples) if e.id.startswith("seed-") or i % 3 == 0]
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory) -> Path:
+    """A models directory holding one trained version, marked current."""
+    directory = tmp_path_factory.mktemp("models")
+    _, manifest = train(small_training_set(), models_dir=directory, folds=3,
+                        progress=Progress(quiet=True), report=False)
+    artifact.set_current(directory, manifest["version"])
+    return directory
+
+
+@pytest.fixture(scope="session")
+def moderator(models_dir):
+    from model.predictor import Moderator
+
+    return Moderator.load(models_dir)
+
+
+def app_config(models_dir: Path, tmp_path: Path, **overrides) -> dict:
+    return {"TESTING": True, "MODEL_DIR": str(models_dir), "API_KEYS": [CLIENT_KEY],
+            "ADMIN_KEYS": [ADMIN_KEY], "MODEL_WATCH_INTERVAL": 0,
+            "FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"), **overrides}
+
+
+@pytest.fixture
+def app(models_dir, tmp_path):
+    from service import create_app
+
+    return create_app(app_config(models_dir, tmp_path))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth():
+    return {"Authorization": f"Bearer {CLIENT_KEY}"}
+
+
+@pytest.fixture
+def admin_auth():
+    return {"Authorization": f"Bearer {ADMIN_KEY}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """Gunicorn running the real app in a subprocess on 127.0.0.1."""
+
+    def __init__(self, models_dir: Path, workdir: Path, *, workers: int = 2,
+                 env: dict | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"gunicorn-{self.port}.log"
+        self.env = {**os.environ, "MODERATION_MODEL_DIR": str(models_dir),
+                    "MODERATION_API_KEYS": CLIENT_KEY, "MODERATION_ADMIN_KEYS": ADMIN_KEY,
+                    "MODERATION_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
+                    "MODERATION_MODEL_WATCH_INTERVAL": "0.5",
+                    "GUNICORN_WORKERS": str(workers), **(env or {})}
+        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> LiveServer:
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "service/gunicorn_conf.py"),
+                 "--bind", f"127.0.0.1:{self.port}"], cwd=ROOT, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn not ready in {timeout}s: {self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(models_dir, tmp_path_factory):
+    server = LiveServer(models_dir, tmp_path_factory.mktemp("live")).start()
+    yield server
+    server.stop()
