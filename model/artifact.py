@@ -103,7 +103,7 @@ def resolve(path: Path) -> Path:
     if version is None:
         raise ModelLoadError(f"no model at {path}: neither a model version directory nor a "
                              "models directory with a 'current' file; train one with "
-                             "'moderation train'")
+                             "'moderation-train'")
     return path / version
 
 
@@ -121,7 +121,7 @@ def check_versions(recorded: dict[str, str]) -> None:
         if recorded.get(lib) != running[lib]:
             raise ModelLoadError(
                 f"model was trained with {lib} {recorded.get(lib)} but {running[lib]} is "
-                "installed; retrain it ('moderation train') or install the recorded version")
+                "installed; retrain it ('moderation-train') or install the recorded version")
     for lib in MINOR:
         if recorded.get(lib, "").split(".")[:2] != running[lib].split(".")[:2]:
             raise ModelLoadError(

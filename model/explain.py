@@ -26,6 +26,8 @@ __all__ = ["Explainer", "Span"]
 
 _SPAN = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*/]){2,}[^\W\d_](?![^\W\d_])|\S+")
 _EDGE = ".,;:!?()[]{}\"'«»“”‘’…<>"
+#: Words whose character n-gram ids an explainer keeps before starting afresh.
+_CACHE_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,24 @@ class Explainer:
         k = coef.shape[0]
         # Push toward each label: its weight minus the mean weight of the other labels.
         self._push = (coef * k - coef.sum(axis=0, keepdims=True)) / (k - 1)
+        self._lexicon_names = {name: self._offset_lex + i
+                               for i, name in enumerate(LEXICON_FEATURES)}
+        self._lexicon_ids = frozenset(self._lexicon_names.values())
+        self._char_cache: dict[str, tuple[int, ...]] = {}
 
-    def _char_grams(self, word: str) -> list[str]:
-        padded = f" {word} "
-        lo, hi = self._char_range
-        return [padded[i:i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)]
+    def _char_ids(self, word: str) -> tuple[int, ...]:
+        """Feature ids of the character n-grams of one word, in the order the char_wb
+        analyser makes them (unknown n-grams left out). Cached: words recur."""
+        ids = self._char_cache.get(word)
+        if ids is None:
+            if len(self._char_cache) >= _CACHE_LIMIT:
+                self._char_cache.clear()
+            padded, (lo, hi), vocab = f" {word} ", self._char_range, self._char_vocab
+            grams = (padded[i:i + n] for n in range(lo, hi + 1)
+                     for i in range(len(padded) - n + 1))
+            ids = tuple(vocab[g] + self._offset_chars for g in grams if g in vocab)
+            self._char_cache[word] = ids
+        return ids
 
     def explain(self, raw: str, features_row, label_index: int, *, top: int = 5,
                 prepared: Prepared | None = None) -> list[Span]:
@@ -104,45 +119,50 @@ class Explainer:
         Only spans with a positive push are returned, strongest first.
         """
         row = features_row.tocsr()
-        values = dict(zip(row.indices.tolist(), row.data.tolist()))
-        push = self._push[label_index]
+        return self.explain_values(raw, row.indices, row.data, label_index, top=top)
+
+    def explain_values(self, raw: str, indices: np.ndarray, data: np.ndarray,
+                       label_index: int, *, top: int = 5) -> list[Span]:
+        """:meth:`explain` from the row's non-zero feature ids and values (CSR slices)."""
+        # Each present feature's push, x_f * push_f, computed once (same products).
+        pushed = dict(zip(indices.tolist(), (data * self._push[label_index][indices]).tolist()))
         spans = raw_spans(raw)
         views = [_span_view(raw[s:e]) for s, e in spans]
-        weights = np.zeros(len(spans))
+        weights = [0.0] * len(spans)
         owner: list[int] = []
         for n, (toks, _) in enumerate(views):
             owner.extend([n] * len(toks))
         seq = [t for toks, _ in views for t in toks]
+        vocab = self._word_vocab
         for i, tok in enumerate(seq):
-            f = self._word_vocab.get(tok)
-            if f is not None and f in values:
-                weights[owner[i]] += values[f] * push[f]
+            f = vocab.get(tok)
+            if f is not None and f in pushed:
+                weights[owner[i]] += pushed[f]
             if i + 1 < len(seq):
-                f = self._word_vocab.get(f"{tok} {seq[i + 1]}")
-                if f is not None and f in values:
-                    half = values[f] * push[f] / 2
+                f = vocab.get(f"{tok} {seq[i + 1]}")
+                if f is not None and f in pushed:
+                    half = pushed[f] / 2
                     weights[owner[i]] += half
                     weights[owner[i + 1]] += half
-        grams = [[g for w in words for g in self._char_grams(w)] for _, words in views]
-        counts = Counter(g for gs in grams for g in gs)
-        for n, gs in enumerate(grams):
-            for g in gs:
-                f = self._char_vocab.get(g)
-                if f is not None:
-                    f += self._offset_chars
-                    if f in values:
-                        weights[n] += values[f] * push[f] / counts[g]
-        self._add_lexicon(seq, owner, values, push, weights)
+        grams = [[f for w in words for f in self._char_ids(w)] for _, words in views]
+        counts = Counter(f for fs in grams for f in fs)
+        for n, fs in enumerate(grams):
+            for f in fs:
+                if f in pushed:
+                    weights[n] += pushed[f] / counts[f]
+        if not self._lexicon_ids.isdisjoint(pushed):
+            self._add_lexicon(seq, owner, pushed, weights)
+        weights = np.array(weights)
         order = np.argsort(-weights)[:top]
         return [Span(spans[i][0], spans[i][1], raw[spans[i][0]:spans[i][1]], float(weights[i]))
                 for i in order if weights[i] > 0]
 
-    def _add_lexicon(self, seq, owner, values, push, weights) -> None:
+    def _add_lexicon(self, seq, owner, pushed, weights) -> None:
         """Give each lexicon feature's push to the spans whose tokens made the hits."""
         hits = find(seq)
         if not hits:
             return
-        names = {name: self._offset_lex + i for i, name in enumerate(LEXICON_FEATURES)}
+        names = self._lexicon_names
         by_feature: dict[int, list[int]] = {}
         for h in hits:
             owners = sorted({owner[i] for i in range(h[1], h[2])})
@@ -151,7 +171,7 @@ class Explainer:
                 for extra in ("lex_you_near_abuse", "lex_group_near_abuse", "lex_any_targeted"):
                     by_feature.setdefault(names[extra], []).extend(owners)
         for f, owners in by_feature.items():
-            if f in values and owners:
-                share = values[f] * push[f] / len(owners)
+            if f in pushed and owners:
+                share = pushed[f] / len(owners)
                 for n in owners:
                     weights[n] += share

@@ -58,7 +58,7 @@ class TextNormaliser(_Stateless):
 
 
 #: Distance, in tokens, within which a second-person word "aims" an insult.
-AIM_WINDOW = 3
+AIM_WINDOW = 4
 LEXICON_FEATURES = (*(f"lex_{c}" for c in CATEGORIES), "lex_you_near_abuse",
                     "lex_group_near_abuse", "lex_any_targeted")
 

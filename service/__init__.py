@@ -11,7 +11,7 @@ import logging
 
 from flask import Flask
 
-from service import admin, api, errors, observability, openapi
+from service import admin, api, coral, errors, feedback, observability, openapi, perspective
 from service.api_schema import OPENAPI as API_OPENAPI
 from service.config import load_config
 from service.model_holder import ModelHolder
@@ -37,7 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     openapi.register(app, API_OPENAPI)
     openapi.init_app(app)
-    _init_extras(app)
+    for module in (feedback, perspective, coral):
+        module.init_app(app)
     holder = ModelHolder(app.config["MODEL_DIR"])
     app.extensions["model_holder"] = holder
     model = holder.load_current()
@@ -45,18 +46,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["metrics"].set_model(model.version)
     holder.watch(app.config["MODEL_WATCH_INTERVAL"])
     return app
-
-
-def _init_extras(app: Flask) -> None:
-    """Blueprints of the later features (feedback, integrations, OpenAPI)."""
-    for name in ("service.feedback", "service.perspective", "service.coral"):
-        try:
-            module = __import__(name, fromlist=["init_app"])
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.init_app(app)
 
 
 def _warn_about_auth(app: Flask) -> None:

@@ -6,6 +6,8 @@ the result.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from model.thresholds import QueryError
@@ -34,8 +36,9 @@ def classify_texts(model, texts, langs, *, explain: bool):
     """Classify and count the results in the metrics."""
     predictions = model.classify(texts, langs=langs, explain=explain)
     counter = current_app.extensions["metrics"].comments
-    for p in predictions:
-        counter.labels(p.label, p.language.code, p.action).inc()
+    # One increment per distinct outcome, not per comment (a sample write each).
+    for outcome, n in Counter((p.label, p.language.code, p.action) for p in predictions).items():
+        counter.labels(*outcome).inc(n)
     g.n_comments = len(texts)
     return predictions
 

@@ -82,13 +82,17 @@ _ERRORS = {
     "413": _google_error("Body larger than MAX_CONTENT_LENGTH (errorType COMMENT_TOO_LONG)"),
     "503": _google_error("No model loaded, or the feedback store is unavailable"),
 }
-_SECURITY = [{"perspectiveKey": []}, {"bearer": []}]
+# The key as Perspective clients send it. A plain parameter rather than a second security
+# scheme: when both are sent, the Authorization header is the one checked.
+_KEY = {"name": "key", "in": "query", "required": False, "schema": {"type": "string"},
+        "description": "API key, Perspective style (`?key=<key>`), when no `Authorization: "
+                       "Bearer <key>` header is sent"}
 
 OPENAPI = {
     "paths": {
         "/v1alpha1/comments:analyze": {"post": {
             "summary": "Perspective API v1alpha1 analyze (drop-in compatible)",
-            "operationId": "perspectiveAnalyze", "security": _SECURITY,
+            "operationId": "perspectiveAnalyze", "parameters": [_KEY],
             "description": "Attributes TOXICITY, SEVERE_TOXICITY, CONSTRUCTIVE, CRITICAL, "
                            "ABUSIVE; others fail with LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE "
                            "unless dropUnsupportedAttributes. Without `languages`, a comment "
@@ -101,7 +105,7 @@ OPENAPI = {
         }},
         "/v1alpha1/comments:suggestscore": {"post": {
             "summary": "Perspective API v1alpha1 suggestscore: store a moderator correction",
-            "operationId": "perspectiveSuggestScore", "security": _SECURITY,
+            "operationId": "perspectiveSuggestScore", "parameters": [_KEY],
             "requestBody": json_body(_REF + "PerspectiveSuggestRequest"),
             "responses": {"200": json_response(_REF + "PerspectiveSuggestResponse",
                                                "Stored (or, with doNotStore, not stored)"),
@@ -122,9 +126,6 @@ OPENAPI = {
         }},
     },
     "components": {
-        "securitySchemes": {"perspectiveKey": {
-            "type": "apiKey", "in": "query", "name": "key",
-            "description": "API key as Perspective clients send it: `?key=<key>`"}},
         "schemas": {
             "PerspectiveAnalyzeRequest": {
                 "type": "object", "additionalProperties": False,
