@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.system import ROOT, peak_rss_mb, rss_mb, worker_pids
+from bench.system import ROOT, cpu_seconds, peak_rss_mb, rss_mb, worker_pids
 
 __all__ = ["Server"]
 
@@ -75,6 +75,10 @@ class Server:
 
     def workers(self) -> list[int]:
         return worker_pids(self.proc.pid) if self.proc else []
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the workers together."""
+        return sum(cpu_seconds(p) for p in self.workers())
 
     def memory(self) -> dict:
         """RSS now and peak RSS of the master and of each worker, in MiB."""

@@ -49,7 +49,7 @@ def scale(examples: list[Example], factor: int, *, seed: int = 0) -> list[Exampl
     out = []
     for e in examples:
         key = (e.label, e.lang)
-        for k in range(factor):
+        for _ in range(factor):
             text = _recombine(pools[key], rng.choice(lengths[key]), rng)
             out.append(Example(text=text or e.text, label=e.label, id=f"syn-{len(out)}",
                                lang=e.lang, source="synthetic"))

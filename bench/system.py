@@ -8,7 +8,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["machine", "peak_rss_mb", "rss_mb", "worker_pids"]
+__all__ = ["cpu_seconds", "machine", "peak_rss_mb", "rss_mb", "worker_pids"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,3 +66,9 @@ def worker_pids(master: int) -> list[int]:
         text = (task / "children").read_text().split()
         pids.extend(int(p) for p in text)
     return sorted(pids)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -35,11 +35,12 @@ MINOR = ("numpy", "scipy")
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries a pickled pipeline depends on."""
+    from importlib.metadata import version
+
     import langdetect  # noqa: F401 - imported for its presence
     import numpy
     import scipy
     import sklearn
-    from importlib.metadata import version
 
     return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__,
@@ -145,6 +146,6 @@ def load_pipeline(path: Path) -> tuple[object, dict, Path]:
     check_versions(manifest.get("libraries", {}))
     try:
         pipeline = joblib.load(artifact)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad artifact
+    except Exception as exc:
         raise ModelLoadError(f"cannot unpickle {artifact}: {exc}") from None
     return pipeline, manifest, directory

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from scipy import sparse
 
 from model.artifact import load_pipeline
 from model.errors import ModelInputError, ModelLoadError
@@ -92,8 +93,9 @@ class Moderator:
         """Classify known texts; refuse a model whose output is not a proper distribution."""
         try:
             proba = self.predict_proba(list(PROBE))
-        except Exception as exc:  # noqa: BLE001 - any failure here means an unusable model
-            raise ModelLoadError(f"model {self.version} failed its probe prediction: {exc}") from None
+        except Exception as exc:
+            raise ModelLoadError(
+                f"model {self.version} failed its probe prediction: {exc}") from None
         if proba.shape != (len(PROBE), len(LABELS)) or not np.allclose(proba.sum(axis=1), 1):
             raise ModelLoadError(f"model {self.version} gives malformed probabilities")
         self.detector.warm_up()
@@ -105,10 +107,21 @@ class Moderator:
         return self._explainer
 
     def features(self, texts: Sequence[str]):
-        """The feature matrix of a batch (prepared documents, CSR matrix)."""
+        """The feature matrix of a batch (prepared documents, CSR matrix).
+
+        The fitted transformers of the pipeline's ``FeatureUnion`` are called one after the
+        other and their blocks stacked, as ``FeatureUnion.transform`` does, without its
+        job-dispatch and output-wrapping layers (~0.7 ms a call, a third of a one-comment
+        call). A union with weights or dropped parts goes through ``transform`` itself.
+        """
         with _fast_sklearn():
             prepared = self.pipeline.named_steps["prepare"].transform(texts)
-            return prepared, self.pipeline.named_steps["features"].transform(prepared).tocsr()
+            union = self.pipeline.named_steps["features"]
+            if union.transformer_weights is not None or any(
+                    isinstance(t, str) for _, t in union.transformer_list):
+                return prepared, union.transform(prepared).tocsr()
+            blocks = [t.transform(prepared) for _, t in union.transformer_list]
+            return prepared, sparse.hstack(blocks).tocsr()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, columns in ``LABELS`` order."""

@@ -16,7 +16,7 @@ from flask import current_app, g, request
 
 from service.errors import Forbidden, Unauthorized
 
-__all__ = ["CLIENT", "ADMIN", "authenticate", "require"]
+__all__ = ["ADMIN", "CLIENT", "authenticate", "require"]
 
 CLIENT, ADMIN = "client", "admin"
 

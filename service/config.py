@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["ConfigError", "DEFAULTS", "load_config"]
+__all__ = ["DEFAULTS", "ConfigError", "load_config"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

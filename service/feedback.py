@@ -18,8 +18,14 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from service.auth import ADMIN, CLIENT, require
 from service.errors import ApiError, NotFound, Unprocessable
-from service.feedback_store import (MAX_PAGE, FeedbackRecord, FeedbackStore,
-                                    FeedbackStoreError, FeedbackValidationError, open_store)
+from service.feedback_store import (
+    MAX_PAGE,
+    FeedbackRecord,
+    FeedbackStore,
+    FeedbackStoreError,
+    FeedbackValidationError,
+    open_store,
+)
 from service.openapi import STANDARD_ERRORS, register
 from service.parsing import read_json_object
 

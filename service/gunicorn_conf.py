@@ -14,7 +14,9 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Two threads per worker (gthread): keep-alive connections, and a slow request does not
+# hold the worker's socket; the GIL keeps the CPU work one request at a time anyway.
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "sync" if threads == 1 else "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))

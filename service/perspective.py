@@ -54,6 +54,7 @@ from service import openapi
 from service.api import classify_texts, current_model
 from service.auth import CLIENT, authenticate, presented_key
 from service.errors import ApiError, ServiceUnavailable
+from service.feedback import get_store
 from service.feedback_store import FeedbackRecord, FeedbackStoreError, FeedbackValidationError
 from service.parsing import read_json_object
 from service.perspective_schema import OPENAPI, discovery_document
@@ -312,7 +313,8 @@ def _span_score(value, where: str) -> float | None:
     fields = _fields(value, where, ("begin", "end", "score"))
     for name in ("begin", "end"):
         offset = fields.get(name, 0)
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        integral = isinstance(offset, int) or (isinstance(offset, float) and offset.is_integer())
+        if isinstance(offset, bool) or not integral or offset < 0:
             raise _invalid(f"{where}.{name} must be a non-negative integer")
     return _score(fields.get("score"), where + ".score")
 
@@ -402,9 +404,11 @@ def suggested_label(suggested: Mapping[str, float], predicted: Mapping[str, floa
             else "constructive")
 
 
-def _language_error(attribute: str, requested: tuple[str, ...],
-                    detected: list[str] | None) -> PerspectiveError:
-    langs = ", ".join(requested or detected or ["und"])
+def _language_error(attribute: str, requested: tuple[str, ...], detected: list[str] | None,
+                    supported: tuple[str, ...]) -> PerspectiveError:
+    langs = ", ".join(requested or detected or [])
+    if not langs:
+        langs = f"detected language is none of {', '.join(supported)}"
     return PerspectiveError(
         f"Attribute {attribute} does not support request languages: {langs}",
         code="LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
@@ -439,7 +443,7 @@ def _served_attributes(parsed: AnalyzeRequest, languages: tuple[str, ...],
         if language_ok and attribute.name in ATTRIBUTES:
             served.append(attribute)
         elif not parsed.drop_unsupported:
-            raise _language_error(attribute.name, parsed.languages, detected)
+            raise _language_error(attribute.name, parsed.languages, detected, supported)
     return served
 
 
@@ -533,8 +537,6 @@ def _feedback_record(parsed: SuggestRequest, prediction, model_version: str, *,
 
 
 def _store(record: FeedbackRecord) -> None:
-    from service.feedback import get_store  # TEMP until service/feedback.py lands
-
     try:
         get_store().add([record])
     except FeedbackStoreError as exc:

@@ -82,22 +82,21 @@ _ERRORS = {
     "413": _google_error("Body larger than MAX_CONTENT_LENGTH (errorType COMMENT_TOO_LONG)"),
     "503": _google_error("No model loaded, or the feedback store is unavailable"),
 }
-# The key as Perspective clients send it. A plain parameter rather than a second security
-# scheme: when both are sent, the Authorization header is the one checked.
-_KEY = {"name": "key", "in": "query", "required": False, "schema": {"type": "string"},
-        "description": "API key, Perspective style (`?key=<key>`), when no `Authorization: "
-                       "Bearer <key>` header is sent"}
+# Perspective clients send the key as ?key=; it is told in the text, not declared as a
+# parameter or scheme: the fuzzer would take any other query parameter, or a generated key
+# beside a valid Authorization header (which wins), for a contract breach.
+_KEY = " The key may also travel as `?key=<key>`, as Perspective clients send it."
 
 OPENAPI = {
     "paths": {
         "/v1alpha1/comments:analyze": {"post": {
             "summary": "Perspective API v1alpha1 analyze (drop-in compatible)",
-            "operationId": "perspectiveAnalyze", "parameters": [_KEY],
+            "operationId": "perspectiveAnalyze",
             "description": "Attributes TOXICITY, SEVERE_TOXICITY, CONSTRUCTIVE, CRITICAL, "
                            "ABUSIVE; others fail with LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE "
                            "unless dropUnsupportedAttributes. Without `languages`, a comment "
                            "whose language is not detected as fr or en fails likewise. The "
-                           "model version is in the X-Model-Version header.",
+                           "model version is in the X-Model-Version header." + _KEY,
             "requestBody": json_body(_REF + "PerspectiveAnalyzeRequest"),
             "responses": {"200": json_response(_REF + "PerspectiveAnalyzeResponse",
                                                "Scores of the requested attributes"),
@@ -105,7 +104,9 @@ OPENAPI = {
         }},
         "/v1alpha1/comments:suggestscore": {"post": {
             "summary": "Perspective API v1alpha1 suggestscore: store a moderator correction",
-            "operationId": "perspectiveSuggestScore", "parameters": [_KEY],
+            "operationId": "perspectiveSuggestScore",
+            "description": "The comment and the label derived from the suggested scores go to "
+                           "the feedback store, unless doNotStore." + _KEY,
             "requestBody": json_body(_REF + "PerspectiveSuggestRequest"),
             "responses": {"200": json_response(_REF + "PerspectiveSuggestResponse",
                                                "Stored (or, with doNotStore, not stored)"),

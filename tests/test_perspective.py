@@ -196,6 +196,9 @@ def test_unsupported_detected_language(client):
     spanish = "Me gusta mucho este artículo sobre la economía y la política española."
     response = analyze(client, request_for(spanish))
     assert error_type(response) == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
+    assert response.get_json()["error"]["message"] == (
+        "Attribute TOXICITY does not support request languages: detected language is none "
+        "of fr, en")
     dropped = analyze(client, request_for(spanish, dropUnsupportedAttributes=True))
     assert dropped.status_code == 200
     assert dropped.get_json() == {"attributeScores": {}, "languages": [],
@@ -467,7 +470,7 @@ def test_openapi_describes_the_routes(client):
     for path in (ANALYZE, SUGGEST, "/$discovery/rest"):
         assert path in doc["paths"]
     assert "PerspectiveAnalyzeRequest" in doc["components"]["schemas"]
-    assert doc["paths"][ANALYZE]["post"]["parameters"][0]["name"] == "key"
+    assert "?key=" in doc["paths"][ANALYZE]["post"]["description"]
 
 
 # --- real clients against gunicorn ------------------------------------------------------------

@@ -15,8 +15,18 @@ from pathlib import Path
 
 from model.labels import LABELS
 
-__all__ = ["DataError", "Example", "PROJECT_ROOT", "SEEDS_DIR", "CORPUS_DIR",
-           "default_sources", "is_held_out", "load_examples", "load_file", "split"]
+__all__ = [
+    "CORPUS_DIR",
+    "PROJECT_ROOT",
+    "SEEDS_DIR",
+    "DataError",
+    "Example",
+    "default_sources",
+    "is_held_out",
+    "load_examples",
+    "load_file",
+    "split",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"

@@ -2,14 +2,16 @@
 
 Steps (each announced on stderr with its duration):
 
-1. read the labelled sources and drop duplicate texts (first source wins; see
-   :func:`training.sources.deduplicate`), then set the fixed held-out split aside;
+1. read the labelled sources (moderator feedback, extra files, the corpus, the seeds) and
+   drop duplicate texts (the first source wins), then set the fixed held-out split aside;
 2. stratified cross-validated probabilities on the training part: per-class metrics,
    calibration (ECE, reliability tables) and precision/recall tables over thresholds, from
    which the action policy is derived;
 3. fit the pipeline on the whole training part and score the held-out split;
 4. write ``<models>/<version>/`` (artifact, manifest, model card, report figure) and hand
-   the new version to the promotion gate.
+   the new version to the promotion gate (:mod:`training.gate`).
+
+Sources and their precedence are described in :mod:`training.sources`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -32,10 +35,10 @@ from model import artifact
 from model.labels import LABELS
 from model.pipeline import build_pipeline
 from model.thresholds import Policy, ThresholdTable
-from training.data import DataError, Example, PROJECT_ROOT, default_sources, load_file, split
+from training.data import PROJECT_ROOT, DataError, Example, split
 from training.metrics import breakdown, calibration, classification_report
 
-__all__ = ["TrainConfig", "cross_validate", "main", "train"]
+__all__ = ["cross_validate", "main", "train"]
 
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "var" / "models"
 
@@ -106,10 +109,6 @@ def evaluate_split(examples: list[Example], proba: np.ndarray) -> dict:
     }
 
 
-class TrainConfig(argparse.Namespace):
-    """Options of a training run (the parsed command line)."""
-
-
 def train(examples: list[Example], *, models_dir: Path, folds: int = 5, seed: int = 0,
           precision_target: float = 0.95, recall_target: float = 0.95,
           sources: list[dict] | None = None, progress: Progress | None = None,
@@ -167,9 +166,14 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="moderation-train", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
                    help="extra labelled JSONL or CSV file (text,label[,lang,id,tags]); "
-                        "repeatable")
+                        "repeatable; wins over the corpus for duplicate texts")
     p.add_argument("--no-default-data", action="store_true",
                    help="do not read the project's seed set and corpus")
+    p.add_argument("--feedback-db", metavar="PATH_OR_URL",
+                   default=os.environ.get("MODERATION_FEEDBACK_DB"),
+                   help="moderator feedback store to learn from (SQLite path or "
+                        "postgresql:// URL; default $MODERATION_FEEDBACK_DB); its decisions "
+                        "win over every other source")
     p.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
                    help=f"where model versions live (default {DEFAULT_MODELS_DIR})")
     p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
@@ -178,6 +182,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="precision of the reject threshold (default 0.95)")
     p.add_argument("--recall-target", type=float, default=0.95,
                    help="abusive recall kept by the review threshold (default 0.95)")
+    p.add_argument("--tolerance", type=float, default=0.01,
+                   help="promotion gate: how much worse a metric may be (default 0.01)")
+    p.add_argument("--recent-feedback", type=int, default=500,
+                   help="promotion gate: how many recent held-out feedback rows to compare "
+                        "on (default 500)")
+    gate = p.add_mutually_exclusive_group()
+    gate.add_argument("--force", action="store_true",
+                      help="promote the new version even if the gate finds it worse")
+    gate.add_argument("--no-promote", action="store_true",
+                      help="write the new version but never promote it")
     p.add_argument("--if-missing", action="store_true",
                    help="do nothing if the models directory already has a current model")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
@@ -190,10 +204,60 @@ def _check_args(p: argparse.ArgumentParser, args) -> None:
     for name in ("precision_target", "recall_target"):
         if not 0 < getattr(args, name) <= 1:
             p.error(f"--{name.replace('_', '-')} must be in (0, 1]")
+    if not 0 <= args.tolerance < 1:
+        p.error("--tolerance must be in [0, 1)")
+    if args.recent_feedback < 1:
+        p.error("--recent-feedback must be at least 1")
+    if args.no_default_data and not args.data and not args.feedback_db:
+        p.error("--no-default-data needs --data or --feedback-db")
+
+
+def _open_feedback(url: str | None):
+    if not url:
+        return None
+    from service.feedback_store import open_store
+
+    return open_store(url)
+
+
+def gate_sets(examples: list[Example], *, recent: int) -> dict[str, list[Example]]:
+    """The project's fixed held-out split and the most recent held-out feedback."""
+    from training.sources import collect, deduplicate
+
+    held_out = split(deduplicate(collect()))[1]
+    feedback = [e for e in split(examples)[1] if e.source == "feedback"]
+    feedback.sort(key=lambda e: e.extra.get("feedback_id", 0), reverse=True)
+    return {"held_out": held_out, "recent_feedback": feedback[:recent]}
+
+
+def promote(directory: Path, examples: list[Example], args) -> int:
+    """Run the promotion gate on a freshly written version; print and record the decision."""
+    from model.errors import ModelLoadError
+    from model.predictor import Moderator
+    from training.gate import apply, decide
+
+    new = Moderator.load(directory, probe=True)
+    try:
+        current = (Moderator.load(args.models_dir)
+                   if artifact.current_version(args.models_dir) else None)
+    except ModelLoadError as exc:
+        print(f"current model cannot be loaded ({exc}); comparing against nothing")
+        current = None
+    decision = decide(new, current, gate_sets(examples, recent=args.recent_feedback),
+                      tolerance=args.tolerance, force=args.force)
+    if args.no_promote:
+        decision.promoted = False
+        decision.reasons.append("--no-promote: written, not promoted")
+    apply(decision, args.models_dir)
+    print(decision.render())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
+    from training.sources import collect, deduplicate
+    from training.sources import summary as sources_summary
+
     p = _parser()
     args = p.parse_args(argv)
     _check_args(p, args)
@@ -202,31 +266,34 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.models_dir}; nothing to do")
         return 0
     progress = Progress(quiet=args.quiet)
-    paths = ([] if args.no_default_data else default_sources()) + args.data
     try:
-        examples, sources = [], []
-        for path in paths:
-            rows = load_file(path)
-            examples.extend(rows)
-            sources.append({"file": str(path.name), "rows": len(rows),
-                            "sha256": artifact.file_sha256(path)})
-    except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if not examples:
-        print("error: no labelled examples to train on", file=sys.stderr)
-        return 2
-    try:
+        store = _open_feedback(args.feedback_db)
+        try:
+            sources = collect(feedback_store=store, extra_files=args.data,
+                              defaults=not args.no_default_data)
+        finally:
+            if store is not None:
+                store.close()
+        examples = deduplicate(sources)
+        if not examples:
+            raise DataError("no labelled examples to train on")
+        print(sources_summary(sources))
         directory, manifest = train(examples, models_dir=args.models_dir, folds=args.folds,
                                     seed=args.seed, precision_target=args.precision_target,
-                                    recall_target=args.recall_target, sources=sources,
-                                    progress=progress)
+                                    recall_target=args.recall_target,
+                                    sources=[s.report() for s in sources], progress=progress)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    artifact.set_current(args.models_dir, manifest["version"])
+    except Exception as exc:
+        from service.feedback_store import FeedbackError
+
+        if not isinstance(exc, FeedbackError):
+            raise
+        print(f"error: feedback store: {exc}", file=sys.stderr)
+        return 2
     print(summary(manifest, directory))
-    return 0
+    return promote(directory, examples, args)
 
 
 def summary(manifest: dict, directory: Path) -> str:
