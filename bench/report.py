@@ -115,9 +115,12 @@ def markdown(results: dict) -> str:
             rows.append([f"corpus: {c['folds']}-fold CV + final fit", c["examples"],
                          c["seconds"], "", "done"])
         for f in training.get("scaled", []):
+            status = f["status"] + (f" ({f['reason']})" if f.get("reason") else "")
+            if f.get("projected_seconds"):
+                status += (f"; projected {f['projected_seconds']} s (time grows as "
+                           f"examples^{f['growth_exponent']})")
             rows.append([f"{f['factor']}x: one fit", f.get("examples", ""),
-                         f.get("seconds", ""), f.get("peak_rss_mb", ""),
-                         f["status"] + (f" ({f['reason']})" if f.get("reason") else "")])
+                         f.get("seconds", ""), f.get("peak_rss_mb", ""), status])
         lines += _table(["run", "examples", "seconds", "peak RSS MB", "status"], rows)
     lines.append("### Targets")
     lines.append("")

@@ -5,6 +5,7 @@ process of its own with a time bound."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import time
@@ -51,4 +52,21 @@ def scaled_fits(factors: tuple[int, ...], *, bound_seconds: float,
             out.append({"factor": factor, "status": "failed", "reason": exc.stderr[-500:]})
             continue
         out.append({"status": "done", **json.loads(done.stdout.strip().splitlines()[-1])})
+    _project(out)
     return out
+
+
+def _project(fits: list[dict]) -> None:
+    """For a fit stopped at the bound, the time the growth between the two largest
+    finished fits predicts (a power law in the number of examples)."""
+    done = [f for f in fits if f["status"] == "done"]
+    if len(done) < 2:
+        return
+    small, large = done[-2], done[-1]
+    exponent = math.log(large["seconds"] / small["seconds"]) / math.log(
+        large["examples"] / small["examples"])
+    for f in fits:
+        if f["status"] == "stopped":
+            ratio = f["factor"] / large["factor"]
+            f["growth_exponent"] = round(exponent, 2)
+            f["projected_seconds"] = round(large["seconds"] * ratio ** exponent)

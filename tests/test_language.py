@@ -6,8 +6,13 @@ import random
 
 import pytest
 
-from model.language import (OTHER, SUPPORTED_LANGUAGES, LanguageDetector, LanguageGuess,
-                            SampledLanguageDetector)
+from model.language import (
+    OTHER,
+    SUPPORTED_LANGUAGES,
+    LanguageDetector,
+    LanguageGuess,
+    SampledLanguageDetector,
+)
 from training.data import load_examples
 
 

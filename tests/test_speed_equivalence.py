@@ -158,3 +158,11 @@ def test_hints_pass_through(moderator):
     got = moderator.classify(texts, langs=["en", None, "es"])
     assert [(p.language.code, p.language.source) for p in got] == [
         ("en", "hint"), ("en", "detected"), ("other", "hint")]
+
+
+def test_feature_matrix_is_the_feature_unions(moderator, held_out):
+    texts = [e.text for e in held_out[:200]]
+    prepared, fast = moderator.features(texts)
+    union = moderator.pipeline.named_steps["features"].transform(prepared).tocsr()
+    assert fast.shape == union.shape
+    assert (fast != union).nnz == 0
