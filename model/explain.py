@@ -5,8 +5,9 @@ The logistic regression is linear in its features, so each feature's push toward
 *original* text into word-like spans (a spaced-out word such as ``e n c u l é`` is one
 span), normalise each span exactly as the pipeline does, and give it the pushes of the
 word n-grams, character n-grams and lexicon hits it produced. Offsets are character
-offsets into the text the caller sent. Cost: a few dictionary look-ups per span, so it can
-be asked for every comment of a batch.
+offsets into the text the caller sent. Cost: a few dictionary look-ups per span (each
+word's character n-gram ids are cached, and the lexicon is only matched when the comment
+has lexicon features), so it can be asked for every comment of a batch.
 """
 
 from __future__ import annotations

@@ -274,7 +274,7 @@ class SampledLanguageDetector:
     """The previous detector: seeded langdetect sampling over the same profiles.
 
     Same parameters and answers' structure as :class:`LanguageDetector`, plus ``seed``
-    (langdetect's sampling seed). About 30x slower; kept as the reference the benchmark
+    (langdetect's sampling seed). Ten to thirty times slower; kept as the reference the
     and the tests measure :class:`LanguageDetector`'s agreement against.
     """
 
