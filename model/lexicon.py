@@ -91,7 +91,8 @@ zut puree mince crotte couilles couille bite bites cul nichons enfer
 fuck fucking fucked fuckin shit shitty crap crappy damn dammit bloody hell wtf omfg
 bullshit arse ass piss pissed bugger sod
 """)
-SECOND_PERSON = set(_W("tu t es toi te ton ta tes vous votre vos you u your ur youre yourself ya ye"))
+SECOND_PERSON = set(_W("tu t es toi te ton ta tes vous votre vos "
+                       "you u your ur youre yourself ya ye"))
 GROUPS = _W("""
 femmes femme meufs gonzesses arabes arabe noirs noir noires blacks juifs juif juives
 musulmans musulman musulmanes chretiens cathos homos homo gays gay lesbiennes trans

@@ -39,7 +39,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and whitelisted fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        ts = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        line = {"ts": ts,
                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         for name in _LOG_FIELDS:
             if hasattr(record, name):

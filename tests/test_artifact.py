@@ -38,7 +38,7 @@ def test_loads_through_the_current_pointer(version_dir):
 def test_an_altered_artifact_is_refused(version_dir):
     with open(version_dir / "model.joblib", "ab") as fh:
         fh.write(b"tampered")
-    with pytest.raises(ModelLoadError, match="sha256 .* altered or replaced"):
+    with pytest.raises(ModelLoadError, match=r"sha256 .* altered or replaced"):
         Moderator.load(version_dir)
 
 

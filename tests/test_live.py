@@ -100,7 +100,7 @@ def test_metrics_add_up_across_workers(live_server):
     for _ in range(6):
         call(live_server.url, "/v1/classify", {"comments": COMMENTS})
     text = urllib.request.urlopen(live_server.url + "/metrics", timeout=10).read().decode()
-    line = next(l for l in text.splitlines() if l.startswith(
+    line = next(row for row in text.splitlines() if row.startswith(
         'moderation_http_requests_total{endpoint="/v1/classify",method="POST",status="200"}'))
     assert float(line.split()[-1]) >= 6
     assert "moderation_model_info{" in text
@@ -141,7 +141,7 @@ class Load:
                 status, body, headers = call(self.url, "/v1/classify", {"comments": COMMENTS})
                 self.answers.append((status, body["model"]["version"] if status == 200 else None,
                                      headers.get("X-Model-Version")))
-            except Exception as exc:  # noqa: BLE001 - any failure is what we count
+            except Exception as exc:
                 self.errors.append(repr(exc))
 
     def __enter__(self):
@@ -225,7 +225,7 @@ def _concurrent_writers(url: str, *, writers: int = 4, count: int = 60) -> None:
     assert [p.wait(timeout=300) for p in procs] == [0] * writers
     records, after = [], 0
     while True:
-        status, body, _ = call(url, f"/v1/feedback?limit=1000&after={after}", key=ADMIN_KEY)
+        _, body, _ = call(url, f"/v1/feedback?limit=1000&after={after}", key=ADMIN_KEY)
         records += body["records"]
         if body["next_after"] is None:
             break

@@ -38,7 +38,7 @@ def test_query_maximum_recall_at_precision(table):
 @pytest.mark.parametrize("bad", ["", "recall @ precision", "maximum recall @ speed >= 0.9",
                                  "maximum recall @ precision = 0.9"])
 def test_bad_queries_are_refused_with_a_message(bad):
-    with pytest.raises(QueryError, match="maximum recall @ precision >= 0.9|unknown metric"):
+    with pytest.raises(QueryError, match=r"maximum recall @ precision >= 0\.9|unknown metric"):
         parse_query(bad)
 
 

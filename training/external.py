@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", type=Path, default=DEFAULT_MODELS_DIR)
     p.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     p.add_argument("--json", action="store_true", help="print every report as JSON")
+    p.add_argument("--update-card", action="store_true",
+                   help="also write the table into the model version's model_card.md")
     args = p.parse_args(argv)
     if not args.eval_dir.is_dir():
         print(f"error: no evaluation directory at {args.eval_dir}", file=sys.stderr)
@@ -57,11 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     from model.predictor import Moderator
 
     try:
-        reports = measure(Moderator.load(args.model), args.eval_dir)
+        moderator = Moderator.load(args.model)
     except ModelLoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    reports = measure(moderator, args.eval_dir)
     print(json.dumps(reports, indent=2) if args.json else render(reports))
+    if args.update_card:
+        from training.report import write_model_card
+
+        card = moderator.directory / "model_card.md"
+        write_model_card(card, moderator.manifest, external=reports)
+        print(f"model card updated: {card}", file=sys.stderr)
     return 0
 
 

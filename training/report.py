@@ -132,15 +132,11 @@ def write_model_card(path: Path, manifest: dict, external: dict | None = None) -
               "`GET /v1/model`; ask e.g. `maximum recall @ precision >= 0.9` at "
               "`GET /v1/model/thresholds`.", ""]
     if external:
+        from training.external import render
+
         lines += ["## Results on third-party evaluation data (measuring only)", "",
-                  "| file | n | macro-F1 | abusive recall | abusive-vs-rest accuracy |",
-                  "|---|---|---|---|---|"]
-        for name, r in external.items():
-            o = r["overall"]
-            lines.append(f"| {name} | {o['n']} | {o['macro_f1']:.3f} | "
-                         f"{o['per_class']['abusive']['recall']:.3f} | "
-                         f"{o['abusive_vs_rest_accuracy']:.3f} |")
-        lines.append("")
+                  "Never used for training. Produced by `python -m training.external "
+                  "--update-card` (files in `../shared/eval/`):", "", render(external), ""]
     lines += ["## Known limitations",
               "- Trained on a few thousand comments written by a small team: unusual topics, "
               "dialects and new slang are under-represented.",
