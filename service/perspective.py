@@ -15,7 +15,8 @@ Two deliberate differences: a missing or unknown key answers 401 ``UNAUTHENTICAT
 answers 413 with ``COMMENT_TOO_LONG``. The model version is in the ``X-Model-Version``
 response header, never in the body, so that strict clients see only Perspective's fields.
 
-Attributes, all from one model call, probabilities in [0, 1]::
+Attributes, all from one model call (one more for the sentences with ``spanAnnotations``),
+probabilities in [0, 1]::
 
     TOXICITY            P(abusive)
     SEVERE_TOXICITY     P(abusive) rescaled piecewise-linearly around the model's reject
@@ -382,7 +383,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for begin, end in bounds:
         piece = text[begin:end]
         if piece.strip():
-            spans.append((begin + len(piece) - len(piece.lstrip()),
+            spans.append((begin,
                           end - (len(piece) - len(piece.rstrip()))))
     return spans
 
@@ -481,22 +482,27 @@ def _span_values(model, text: str, hint: str | None, whole: dict[str, float]):
 # --- views ------------------------------------------------------------------------------------
 
 
+def _scored_attributes(model, parsed: AnalyzeRequest, served, hint: str) -> dict:
+    """``attributeScores`` of the served attributes: one model call, one more for spans."""
+    prediction = classify_texts(model, [parsed.text], [hint], explain=False)[0]
+    values = attribute_values(prediction.scores, model.policy.reject_at)
+    spans = _span_values(model, parsed.text, hint, values) if parsed.spans else None
+    return _attribute_scores(served, values, spans)
+
+
+def _max_text_bytes() -> int:
+    return current_app.config["PERSPECTIVE_MAX_TEXT_BYTES"]
+
+
 @bp.post("/v1alpha1/comments:analyze")
 def analyze():
     authenticate(CLIENT, allow_query=True)
-    parsed = AnalyzeRequest.from_json(read_json_object(request), max_text_bytes=current_app
-                                      .config["PERSPECTIVE_MAX_TEXT_BYTES"])
+    parsed = AnalyzeRequest.from_json(read_json_object(request), max_text_bytes=_max_text_bytes())
     model = current_model()
     languages, detected = _resolve_languages(parsed, model.detector)
     served = _served_attributes(parsed, languages, detected, model.detector.supported)
-    scores: dict = {}
-    if served:
-        hint = languages[0]
-        prediction = classify_texts(model, [parsed.text], [hint], explain=False)[0]
-        values = attribute_values(prediction.scores, model.policy.reject_at)
-        spans = _span_values(model, parsed.text, hint, values) if parsed.spans else None
-        scores = _attribute_scores(served, values, spans)
-    body = {"attributeScores": scores, "languages": list(languages)}
+    body = {"attributeScores": _scored_attributes(model, parsed, served, languages[0])
+            if served else {}, "languages": list(languages)}
     if detected is not None:
         body["detectedLanguages"] = detected
     if parsed.client_token is not None:
@@ -507,16 +513,13 @@ def analyze():
 @bp.post("/v1alpha1/comments:suggestscore")
 def suggestscore():
     authenticate(CLIENT, allow_query=True)
-    parsed = SuggestRequest.from_json(read_json_object(request), max_text_bytes=current_app
-                                      .config["PERSPECTIVE_MAX_TEXT_BYTES"])
+    parsed = SuggestRequest.from_json(read_json_object(request), max_text_bytes=_max_text_bytes())
     model = current_model()
     if not parsed.do_not_store:
         prediction = classify_texts(model, [parsed.text], [None], explain=False)[0]
-        record = _feedback_record(parsed, prediction, model.version,
-                                  max_text_chars=current_app.config["PERSPECTIVE_MAX_TEXT_BYTES"])
-        _store(record)
-    body = {} if parsed.client_token is None else {"clientToken": parsed.client_token}
-    return jsonify(body)
+        _store(_feedback_record(parsed, prediction, model.version,
+                                max_text_chars=_max_text_bytes()))
+    return jsonify({} if parsed.client_token is None else {"clientToken": parsed.client_token})
 
 
 def _feedback_record(parsed: SuggestRequest, prediction, model_version: str, *,
