@@ -33,19 +33,34 @@ def targets(results: dict) -> list[dict]:
 
     add("single request p50 ms (c=1, HTTP)", _get(http, "single_c1", "p50_ms"), 3, "<=")
     add("single requests/s (c=4, HTTP)", _get(http, "single_c4", "requests_per_s"), 600, ">=")
+    cores = _get(results, "machine", "cores", default=1)
+    cpu = {name: s["server_cpu_ms_per_request"] for name, s in http.items()}
+    if "single_c4" in cpu:
+        add("single requests/s, capacity of all cores from server CPU/request",
+            round(cores * 1000 / cpu["single_c4"]), 600, ">=")
     add("batch-100 comments/s (HTTP)", _get(http, "batch100_c2", "comments_per_s"), 10000, ">=")
+    if "batch100_c2" in cpu:
+        add("batch-100 comments/s, capacity of all cores from server CPU/request",
+            round(cores * 1000 * 100 / cpu["batch100_c2"]), 10000, ">=")
     if costs and http.get("batch100_c2"):
-        pure = _batch(costs["pipeline"], 100)["comments_per_s"]
-        add("batch-100 HTTP / pure pipeline batch-100 throughput",
-            round(http["batch100_c2"]["comments_per_s"] / pure, 2), 0.6, ">=")
+        pure = _batch(costs["pipeline"], 100)
+        add("batch-100 HTTP / pure pipeline batch-100 throughput (wall)",
+            round(http["batch100_c2"]["comments_per_s"] / pure["comments_per_s"], 2), 0.6, ">=")
+        # The same from CPU times: the service on all cores against one pure pipeline
+        # process; the per-core share (pipeline CPU over server CPU) is in the JSON.
+        share = pure["cpu_us_per_comment"] / (cpu["batch100_c2"] * 1000 / 100)
+        results.setdefault("derived", {})["pipeline_share_of_server_cpu_batch100"] = round(
+            share, 2)
+        add("batch-100 HTTP capacity / pure pipeline (CPU-based)", round(cores * share, 2),
+            0.6, ">=")
     if costs:
-        add("explanations cost, batch 100 (in process, x)",
-            round(_batch(costs["classify_explain"], 100)["us_per_comment"]
-                  / _batch(costs["classify"], 100)["us_per_comment"], 2), 2, "<=")
-    if http.get("batch100_c2") and http.get("batch100_explain_c2"):
-        add("explanations cost, batch 100 (HTTP, x)",
-            round(http["batch100_c2"]["comments_per_s"]
-                  / max(1, http["batch100_explain_c2"]["comments_per_s"]), 2), 2, "<=")
+        for clock, key in (("wall", "us_per_comment"), ("CPU", "cpu_us_per_comment")):
+            add(f"explanations cost, batch 100 (in process, {clock}, x)",
+                round(_batch(costs["classify_explain"], 100)[key]
+                      / _batch(costs["classify"], 100)[key], 2), 2, "<=")
+    if "batch100_c2" in cpu and "batch100_explain_c2" in cpu:
+        add("explanations cost, batch 100 (HTTP, server CPU, x)",
+            round(cpu["batch100_explain_c2"] / cpu["batch100_c2"], 2), 2, "<=")
     peaks = _get(results, "http", "memory", "worker_peak_rss_mb", default=[])
     add("worker peak RSS MB", max(peaks) if peaks else None, 300, "<=")
     add("model load s", _get(results, "model", "load", "seconds"), 1, "<=")

@@ -60,7 +60,13 @@ class TextNormaliser(_Stateless):
 #: Distance, in tokens, within which a second-person word "aims" an insult.
 AIM_WINDOW = 4
 LEXICON_FEATURES = (*(f"lex_{c}" for c in CATEGORIES), "lex_you_near_abuse",
-                    "lex_group_near_abuse", "lex_any_targeted")
+                    "lex_group_near_abuse", "lex_any_targeted", "lex_group_near_positive",
+                    "lex_negated_abuse", "lex_counter_with_target", "lex_quoted_abuse")
+_QUOTED = re.compile(r"[\"«“]([^\"«»“”]{1,200})[\"»”]")
+
+
+def _near(positions: list[int], hit, window: int) -> bool:
+    return any(hit[1] - window <= i < hit[2] + window for i in positions)
 
 
 def lexicon_row(doc: Prepared) -> list[float]:
@@ -72,11 +78,24 @@ def lexicon_row(doc: Prepared) -> list[float]:
     abusive = [h for h in hits if h.category in TARGETED]
     you = [i for i, t in enumerate(doc.tokens) if t in SECOND_PERSON]
     groups = [i for i, t in enumerate(doc.tokens) if t in GROUPS]
-    near_you = sum(any(h[1] - AIM_WINDOW <= i < h[2] + AIM_WINDOW for i in you) for h in abusive)
-    near_group = sum(any(h[1] - AIM_WINDOW - 1 <= i < h[2] + AIM_WINDOW + 1 for i in groups)
-                     for h in abusive)
+    negations = [h[1] for h in hits if h.category == "negation"]
+    near_you = sum(_near(you, h, AIM_WINDOW) for h in abusive)
+    near_group = sum(_near(groups, h, AIM_WINDOW + 1) for h in abusive)
+    positive_group = sum(_near(groups, h, AIM_WINDOW) for h in hits if h.category == "positive")
+    # A negation just before an insult, a threat or a group: "aucun X ne mérite", "not a ...".
+    negated = sum(any(h[1] - 3 <= i < h[1] for i in negations) for h in abusive) + sum(
+        any(g - 2 <= i < g for i in negations) for g in groups)
+    counter = counts["counter"] and (abusive or groups)
     row = [math.log1p(counts[c]) for c in CATEGORIES]
-    return [*row, math.log1p(near_you), math.log1p(near_group), float(bool(abusive))]
+    return [*row, math.log1p(near_you), math.log1p(near_group), float(bool(abusive)),
+            math.log1p(positive_group), math.log1p(negated), float(bool(counter)),
+            math.log1p(_quoted_abuse(doc.text))]
+
+
+def _quoted_abuse(text: str) -> int:
+    """Insults, slurs or threats inside quotation marks (quoted to be discussed)."""
+    return sum(1 for m in _QUOTED.finditer(text)
+               for h in find(tokens(m.group(1))) if h.category in TARGETED)
 
 
 class LexiconFeatures(_Stateless):

@@ -147,6 +147,8 @@ class LanguageDetector:
                      hints: Sequence[str | None] | None = None) -> list[LanguageGuess]:
         """:meth:`detect` for each text (same answers, one vectorised pass)."""
         hints = hints or [None] * len(texts)
+        if len(hints) != len(texts):
+            raise ValueError(f"{len(hints)} hints for {len(texts)} texts")
         out: list[LanguageGuess | None] = [None] * len(texts)
         if self._words.full():
             self._words = _WordTable(self._table, self._ids)

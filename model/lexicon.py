@@ -103,17 +103,53 @@ lesbians trans transgender disabled autistic immigrants immigrant migrants refug
 foreigners asians chinese mexicans africans arabs
 """)
 
+# Stance cues: they let the model read *how* a comment speaks of a group or of an insult
+# (praise, negation, counter-speech), not only *that* it does.
+POSITIVE = _W("""
+aime aimer adore adorer admire admirer respecte respecter merci bravo super genial geniale
+formidable formidables magnifique magnifiques excellent excellente excellents merveilleux
+merveilleuse merveilleuses incroyable incroyables courageux courageuse courageuses genereux
+genereuse accueillant accueillante accueillants adorable adorables gentil gentille gentils
+brillant brillante brillants talentueux talentueuse fier fiere fiers fieres chaleureux
+bienvenue bienvenus beau belle beaux belles utile utiles
+love loves loved lovely admire admires respect respects thanks thank great amazing wonderful
+awesome brilliant excellent fantastic beautiful kind kindest welcoming welcome generous
+brave courageous talented proud inspiring incredible helpful lovely caring smart
+""")
+NEGATION = _W("""
+ne n pas jamais aucun aucune personne rien nul nulle ni sans non
+no not never nobody none nothing neither nor without isnt arent wasnt dont doesnt didnt
+cant cannot shouldnt wont
+""")
+COUNTER = _W("""
+raciste racistes racisme sexiste sexistes sexisme homophobe homophobes homophobie transphobe
+transphobie antisemite antisemites antisemitisme islamophobe islamophobie xenophobe
+xenophobie haine haineux haineuse discrimination discriminations prejuge prejuges
+inacceptable inadmissible honteux honteuse intolerable insulte insultes signale signaler
+moderation moderateur moderateurs bigot bigots bigotry racist racists racism sexist sexism
+homophobic homophobia transphobic transphobia antisemitic antisemitism islamophobic
+islamophobia xenophobic xenophobia hate hateful prejudice discrimination unacceptable
+disgraceful shameful reported report reporting slur slurs dehumanising dehumanizing
+""")
+REPORTING = [("en", "disant"), ("dire", "que"), ("traiter", "de"), ("traiter", "les"),
+             ("ecrire", "que"), ("saying", "that"), ("calling",), ("said", "that"),
+             ("claiming",), ("claim", "that")]
+
 LEXICON: dict[str, frozenset[str]] = {
     "insult": frozenset(INSULTS),
     "slur": frozenset(SLURS),
     "dehumanising": frozenset(DEHUMANISING),
     "threat": frozenset(THREATS),
     "profanity": frozenset(PROFANITY),
+    "positive": frozenset(POSITIVE),
+    "negation": frozenset(NEGATION),
+    "counter": frozenset(COUNTER),
 }
 PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "insult": tuple(tuple(p.split()) for p in INSULT_PHRASES),
     "dehumanising": tuple(tuple(p.split()) for p in DEHUMANISING_PHRASES),
     "threat": tuple(tuple(p.split()) for p in THREAT_PHRASES),
+    "counter": tuple(REPORTING),
 }
 CATEGORIES = tuple(LEXICON)
 #: Categories that make a comment abusive when aimed at someone.

@@ -383,7 +383,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for begin, end in bounds:
         piece = text[begin:end]
         if piece.strip():
-            spans.append((begin,
+            spans.append((begin + len(piece) - len(piece.lstrip()),
                           end - (len(piece) - len(piece.rstrip()))))
     return spans
 

@@ -37,10 +37,12 @@ def test_fuzz_the_live_api(live_server, tmp_path):
     report = tmp_path / "junit.xml"
     # The admin key reaches every route; reload with a random body must only ever 4xx or
     # reload the current model again. Bounded: a fixed number of examples per operation.
+    # One worker: CPython 3.11's AST validator is not thread-safe (gh-106905), and
+    # hypothesis compiles lambdas while generating, which crashed parallel runs.
     result = subprocess.run(
         [cli, "run", f"{live_server.url}/openapi.json", "--checks", CHECKS,
          "-H", f"Authorization: Bearer {ADMIN_KEY}", "--max-examples", "40",
-         "--phases", "coverage,fuzzing", "--workers", "2", "--seed", "1",
+         "--phases", "coverage,fuzzing", "--workers", "1", "--seed", "1",
          "--request-timeout", "30", "--suppress-health-check", "all",
          "--report", "junit", "--report-junit-path", str(report), "--no-color"],
         capture_output=True, text=True, timeout=900)
