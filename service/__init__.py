@@ -50,8 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _warn_about_auth(app: Flask) -> None:
     if app.config["AUTH_DISABLED"]:
-        log.warning("authentication is DISABLED (AUTH_DISABLED is set): every endpoint "
-                    "is open, admin ones included", extra={"warning": "auth_disabled"})
+        log.warning("authentication is DISABLED (AUTH_DISABLED is set): every endpoint is "
+                    "open, admin ones included (Coral requests still need their signature)",
+                    extra={"warning": "auth_disabled"})
     elif not app.config["API_KEYS"] and not app.config["ADMIN_KEYS"]:
         log.warning("no API key configured: every protected endpoint will answer 401; set "
                     "MODERATION_API_KEYS (or MODERATION_API_KEYS_FILE)",

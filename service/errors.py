@@ -101,9 +101,9 @@ def init_app(app: Flask) -> None:
             message = f"request body too large: the limit is {limit} bytes"
         response = jsonify(error_body(_HTTP_CODES.get(status, "http_error"), message))
         response.status_code = status
-        for header in ("Allow",):
-            if header in exc.get_headers():
-                response.headers[header] = dict(exc.get_headers())[header]
+        allow = dict(exc.get_headers()).get("Allow")
+        if allow:
+            response.headers["Allow"] = allow
         return response
 
     @app.errorhandler(Exception)

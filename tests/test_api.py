@@ -227,6 +227,7 @@ def test_unknown_route_and_method(client, auth):
     assert client.get("/v1/nope", headers=auth).get_json()["error"]["code"] == "not_found"
     r = client.get("/v1/classify", headers=auth)
     assert r.status_code == 405 and r.get_json()["error"]["code"] == "method_not_allowed"
+    assert "POST" in r.headers["Allow"]
 
 
 def test_metrics_count_requests_and_labels(client, auth):

@@ -476,10 +476,16 @@ def test_openapi_describes_the_routes(client):
 # --- real clients against gunicorn ------------------------------------------------------------
 
 
-def open_live_store(live_server):
+def live_rows(live_server, text: str) -> list:
+    """The live server's stored feedback about ``text`` (other tests store records too)."""
     from service.feedback_store import open_store
 
-    return open_store(live_server.env["MODERATION_FEEDBACK_DB"])
+    rows, after = [], 0
+    with open_store(live_server.env["MODERATION_FEEDBACK_DB"]) as store:
+        while page := store.page(after_id=after, limit=1000):
+            rows += [row for row in page if row.text == text]
+            after = page[-1].id
+    return rows
 
 
 @pytest.mark.slow
@@ -509,8 +515,7 @@ def test_google_api_python_client(live_server):
                                             "requestedAttributes": {"TOXICITY": {}}}).execute()
     assert caught.value.status_code == 400
     assert caught.value.error_details[0]["errorType"] == "COMMENT_EMPTY"
-    with open_live_store(live_server) as store:
-        rows = [r for r in store.page(limit=1000) if r.text == suggestion["comment"]["text"]]
+    rows = live_rows(live_server, suggestion["comment"]["text"])
     assert [(r.label, r.source) for r in rows] == [("abusive", "perspective")]
 
 
@@ -531,8 +536,7 @@ def test_third_party_wrapper_perspective(live_server):
     answer = api.suggest_score(text, {"TOXICITY": {"summaryScore": {"value": 0.0}}},
                                client_token="w-2")
     assert answer == {"clientToken": "w-2"}
-    with open_live_store(live_server) as store:
-        rows = [r for r in store.page(limit=1000) if r.text == text]
+    rows = live_rows(live_server, text)
     assert len(rows) == 1
     assert rows[0].label in ("constructive", "critical")
     assert rows[0].source == "perspective"
