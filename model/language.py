@@ -13,7 +13,7 @@ Only a handful of profiles are loaded: the supported languages plus a few freque
 neighbours so that a comment in, say, Spanish comes out as ``"other"`` instead of being
 forced into French or English. A prior favours the supported languages, and comments of
 fewer than ``SHORT_WORDS`` words are judged among the supported languages only, which is
-what keeps very short comments ("merci !", "so true") from drifting to a neighbour.
+what keeps very short comments from drifting to a neighbour.
 
 :class:`SampledLanguageDetector` is the previous, sampling detector (seeded langdetect),
 kept as the reference that ``bench`` and the tests measure agreement against.

@@ -166,24 +166,29 @@ class LexiconMatch(tuple):
         return self[0]
 
 
+#: Phrases indexed by their first token, in (category, phrase) order; words to category
+#: (the first category listing a word wins, as in ``LEXICON``'s order).
+_BY_FIRST: dict[str, list] = {}
+for _c, _phrases in enumerate(PHRASES.values()):
+    for _p, _phrase in enumerate(_phrases):
+        _BY_FIRST.setdefault(_phrase[0], []).append((_c, _p, _phrase, list(PHRASES)[_c]))
+_WORD_CATEGORY = {w: c for c, words in reversed(LEXICON.items()) for w in words}
+
+
 def find(tokens: list[str]) -> list[LexiconMatch]:
-    """Every lexicon hit in a list of normalised tokens (phrases first, then words)."""
-    hits: list[LexiconMatch] = []
-    covered: set[int] = set()
-    for category, phrases in PHRASES.items():
-        for phrase in phrases:
-            n = len(phrase)
-            for i in range(len(tokens) - n + 1):
-                if tuple(tokens[i:i + n]) == phrase:
-                    hits.append(LexiconMatch((category, i, i + n)))
-                    covered.update(range(i, i + n))
-    for i, tok in enumerate(tokens):
-        if i in covered:
-            continue
-        for category, words in LEXICON.items():
-            if tok in words:
-                hits.append(LexiconMatch((category, i, i + 1)))
-                break
+    """Every lexicon hit in a list of normalised tokens (phrases first, then words).
+
+    Phrases come in (category, phrase, position) order; words left uncovered by a phrase
+    follow in text order, each with the first category that lists it.
+    """
+    found = sorted((c, p, i, len(phrase), category)
+                   for i, tok in enumerate(tokens)
+                   for c, p, phrase, category in _BY_FIRST.get(tok, ())
+                   if tuple(tokens[i:i + len(phrase)]) == phrase)
+    hits = [LexiconMatch((category, i, i + n)) for _, _, i, n, category in found]
+    covered = {j for _, _, i, n, _ in found for j in range(i, i + n)}
+    hits.extend(LexiconMatch((_WORD_CATEGORY[tok], i, i + 1)) for i, tok in enumerate(tokens)
+                if i not in covered and tok in _WORD_CATEGORY)
     return hits
 
 

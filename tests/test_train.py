@@ -197,3 +197,17 @@ def test_feedback_store_rows_become_examples(tmp_path):
         store.delete(stored[2].id)
         examples = feedback_examples(store)
     assert [(e.id, e.text, e.label) for e in examples] == [("fb:a", "t1 edited", "abusive")]
+
+
+def test_if_missing_keeps_a_usable_model_and_replaces_a_broken_one(current_models, small_file,
+                                                                  capsys):
+    before = artifact.current_version(current_models)
+    assert run("--if-missing", "--models-dir", current_models) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    with open(current_models / before / "model.joblib", "ab") as fh:
+        fh.write(b"broken")
+    assert run("--if-missing", "--no-default-data", "--data", small_file,
+               "--models-dir", current_models) == 0
+    out = capsys.readouterr().out
+    assert "not usable" in out and "PROMOTED" in out
+    assert artifact.current_version(current_models) != before

@@ -193,9 +193,27 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("--no-promote", action="store_true",
                       help="write the new version but never promote it")
     p.add_argument("--if-missing", action="store_true",
-                   help="do nothing if the models directory already has a current model")
+                   help="do nothing if the models directory already has a usable current "
+                        "model")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
+
+
+def _usable_current(models_dir: Path) -> bool:
+    """Whether ``current`` names a model this installation can load (hash, versions,
+    probe); an unusable one (e.g. built by other library versions) is reported."""
+    from model.errors import ModelLoadError
+    from model.predictor import Moderator
+
+    if not artifact.current_version(models_dir):
+        return False
+    try:
+        model = Moderator.load(models_dir)
+    except ModelLoadError as exc:
+        print(f"current model is not usable ({exc}); training a new one")
+        return False
+    print(f"model {model.version} already built in {models_dir}; nothing to do")
+    return True
 
 
 def _check_args(p: argparse.ArgumentParser, args) -> None:
@@ -261,9 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     p = _parser()
     args = p.parse_args(argv)
     _check_args(p, args)
-    if args.if_missing and artifact.current_version(args.models_dir):
-        print(f"model {artifact.current_version(args.models_dir)} already built in "
-              f"{args.models_dir}; nothing to do")
+    if args.if_missing and _usable_current(args.models_dir):
         return 0
     progress = Progress(quiet=args.quiet)
     try:
