@@ -13,10 +13,11 @@ from pathlib import Path
 
 from bench.system import ROOT, cpu_seconds, peak_rss_mb, rss_mb, worker_pids
 
-__all__ = ["Server"]
+__all__ = ["Server", "free_port"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -30,7 +31,7 @@ class Server:
     """
 
     def __init__(self, models_dir: Path, workdir: Path, *, env: dict | None = None) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.key = secrets.token_urlsafe(16)
         self.log = workdir / f"gunicorn-{self.port}.log"

@@ -3,16 +3,11 @@ gunicorn server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.server import Server
 from model import artifact
 from training.data import load_examples
 from training.train import Progress, train
@@ -74,55 +69,19 @@ def admin_auth():
     return {"Authorization": f"Bearer {ADMIN_KEY}"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """Gunicorn running the real app in a subprocess on 127.0.0.1."""
+class LiveServer(Server):
+    """The benchmark's gunicorn launcher on 127.0.0.1, with the test keys, a fast model
+    watcher and ``workers`` workers."""
 
     def __init__(self, models_dir: Path, workdir: Path, *, workers: int = 2,
                  env: dict | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / f"gunicorn-{self.port}.log"
-        self.env = {**os.environ, "MODERATION_MODEL_DIR": str(models_dir),
-                    "MODERATION_API_KEYS": CLIENT_KEY, "MODERATION_ADMIN_KEYS": ADMIN_KEY,
-                    "MODERATION_FEEDBACK_DB": str(workdir / "feedback.sqlite3"),
-                    "MODERATION_MODEL_WATCH_INTERVAL": "0.5",
-                    "GUNICORN_WORKERS": str(workers), **(env or {})}
-        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        self.proc: subprocess.Popen | None = None
+        super().__init__(models_dir, workdir, env={
+            "MODERATION_API_KEYS": CLIENT_KEY, "MODERATION_ADMIN_KEYS": ADMIN_KEY,
+            "MODERATION_MODEL_WATCH_INTERVAL": "0.5", "GUNICORN_WORKERS": str(workers),
+            **(env or {})})
 
-    def start(self, timeout: float = 60) -> LiveServer:
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "service/gunicorn_conf.py"),
-                 "--bind", f"127.0.0.1:{self.port}"], cwd=ROOT, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn not ready in {timeout}s: {self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    def start(self) -> LiveServer:
+        return self.__enter__()
 
 
 @pytest.fixture(scope="session")

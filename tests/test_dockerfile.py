@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from bench.server import free_port
+from tests.conftest import ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"
 

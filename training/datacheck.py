@@ -142,8 +142,8 @@ def language_agreement(rows: list[Row]) -> tuple[float, list[Row]]:
     """Share of rows whose ``lang`` matches the detector, and the rows that disagree."""
     from model.language import LanguageDetector
 
-    detector = LanguageDetector()
-    wrong = [r for r in rows if detector.detect(r.data["text"]).code != r.data["lang"]]
+    guesses = LanguageDetector().detect_batch([r.data["text"] for r in rows])
+    wrong = [r for r, g in zip(rows, guesses) if g.code != r.data["lang"]]
     return (1 - len(wrong) / len(rows)) if rows else 1.0, wrong
 
 

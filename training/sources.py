@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.artifact import file_sha256
-from training.data import CORPUS_DIR, SEEDS_DIR, Example, load_file
+from training.data import Example, default_sources, load_file
 from training.datacheck import normalise_for_dedup
 
 __all__ = ["Source", "collect", "deduplicate", "feedback_examples"]
@@ -63,8 +63,9 @@ def collect(*, feedback_store=None, extra_files: list[Path] = (),
         sources.append(Source("feedback", "feedback", feedback_examples(feedback_store)))
     sources += [file_source(Path(p), "file") for p in extra_files]
     if defaults:
-        sources += [file_source(p, "corpus") for p in sorted(CORPUS_DIR.glob("*.jsonl"))]
-        sources.append(file_source(SEEDS_DIR / "seed_comments.jsonl", "seeds"))
+        seeds, *corpus = default_sources()
+        sources += [file_source(p, "corpus") for p in corpus]
+        sources.append(file_source(seeds, "seeds"))
     return sources
 
 
