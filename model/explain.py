@@ -1,6 +1,6 @@
 """Explanations: which spans of the original text pushed the prediction toward its label.
 
-The logistic regression is linear in its features, so each feature's push toward label
+The linear SVM is linear in its features, so each feature's push toward label
 ``k`` is ``x_f * (w_kf - mean_j w_jf)`` (its effect on the softmax margin). We cut the
 *original* text into word-like spans (a spaced-out word such as ``e n c u l é`` is one
 span), normalise each span exactly as the pipeline does, and give it the pushes of the
@@ -19,8 +19,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from model.features import LEXICON_FEATURES, Prepared
-from model.lexicon import TARGETED, find
+from model.features import DERIVED_FEATURES, LEXICON_FEATURES, Prepared
+from model.lexicon import find
 from model.normalize import normalise, tokens
 
 __all__ = ["Explainer", "Span"]
@@ -168,9 +168,8 @@ class Explainer:
         for h in hits:
             owners = sorted({owner[i] for i in range(h[1], h[2])})
             by_feature.setdefault(names[f"lex_{h.category}"], []).extend(owners)
-            if h.category in TARGETED:
-                for extra in ("lex_you_near_abuse", "lex_group_near_abuse", "lex_any_targeted"):
-                    by_feature.setdefault(names[extra], []).extend(owners)
+            for extra in DERIVED_FEATURES.get(h.category, ()):
+                by_feature.setdefault(names[extra], []).extend(owners)
         for f, owners in by_feature.items():
             if f in pushed and owners:
                 share = pushed[f] / len(owners)

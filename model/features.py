@@ -59,9 +59,21 @@ class TextNormaliser(_Stateless):
 
 #: Distance, in tokens, within which a second-person word "aims" an insult.
 AIM_WINDOW = 4
+#: Comments of at most this many tokens count as short: their few evaluative words decide.
+SHORT_TOKENS = 8
 LEXICON_FEATURES = (*(f"lex_{c}" for c in CATEGORIES), "lex_you_near_abuse",
                     "lex_group_near_abuse", "lex_any_targeted", "lex_group_near_positive",
-                    "lex_negated_abuse", "lex_counter_with_target", "lex_quoted_abuse")
+                    "lex_negated_abuse", "lex_counter_with_target", "lex_quoted_abuse",
+                    "lex_group_near_negative", "lex_polarity", "lex_short_positive",
+                    "lex_short_negative")
+#: The derived lexicon features a hit of each category feeds (explanations give their push
+#: to the words that made the hits).
+DERIVED_FEATURES = {
+    **{c: ("lex_you_near_abuse", "lex_group_near_abuse", "lex_any_targeted")
+       for c in TARGETED},
+    "positive": ("lex_group_near_positive", "lex_polarity", "lex_short_positive"),
+    "negative": ("lex_group_near_negative", "lex_polarity", "lex_short_negative"),
+}
 _QUOTED = re.compile(r"[\"«“]([^\"«»“”]{1,200})[\"»”]")
 
 
@@ -86,10 +98,15 @@ def lexicon_row(doc: Prepared) -> list[float]:
     negated = sum(any(h[1] - 3 <= i < h[1] for i in negations) for h in abusive) + sum(
         any(g - 2 <= i < g for i in negations) for g in groups)
     counter = counts["counter"] and (abusive or groups)
+    negative_group = sum(_near(groups, h, AIM_WINDOW + 1) for h in hits
+                         if h.category == "negative")
+    pos, neg = counts["positive"], counts["negative"]
+    short = len(doc.tokens) <= SHORT_TOKENS
     row = [math.log1p(counts[c]) for c in CATEGORIES]
     return [*row, math.log1p(near_you), math.log1p(near_group), float(bool(abusive)),
             math.log1p(positive_group), math.log1p(negated), float(bool(counter)),
-            math.log1p(_quoted_abuse(doc.text))]
+            math.log1p(_quoted_abuse(doc.text)), math.log1p(negative_group),
+            (pos - neg) / (1 + pos + neg), short * math.log1p(pos), short * math.log1p(neg)]
 
 
 def _quoted_abuse(text: str) -> int:
@@ -120,9 +137,13 @@ _FIRST_PERSON = re.compile(
     r"personally|in my experience|d apres mon experience)\b")
 _EXCLAIM_RUN = re.compile(r"!{2,}")
 _QUOTES = re.compile(r"[\"«»“”]")
+#: Upper bounds, in tokens, of the length bands (one indicator each, and one past the last):
+#: length does not act linearly (a two-word verdict and a two-word thank-you are both short).
+LENGTH_BANDS = (2, 4, 6, 9, 13, 18, 25, 35, 50, 80)
 SIGNAL_FEATURES = ("sig_log_chars", "sig_log_words", "sig_questions", "sig_connectives",
                    "sig_first_person", "sig_upper_ratio", "sig_exclaim_runs", "sig_quotes",
-                   "sig_urls")
+                   "sig_urls", *(f"sig_len_le{b}" for b in LENGTH_BANDS),
+                   f"sig_len_gt{LENGTH_BANDS[-1]}")
 
 
 def signal_row(doc: Prepared) -> list[float]:
@@ -131,17 +152,20 @@ def signal_row(doc: Prepared) -> list[float]:
     words = " ".join(doc.tokens)
     letters = [c for c in raw if c.isalpha()]
     upper = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 4 else 0.0
+    bands = [0.0] * (len(LENGTH_BANDS) + 1)
+    bands[sum(len(doc.tokens) > b for b in LENGTH_BANDS)] = 1.0
     return [
         math.log1p(len(raw)) / 4, math.log1p(len(doc.tokens)) / 3,
         math.log1p(raw.count("?")), math.log1p(len(_CONNECTIVES.findall(words))),
         math.log1p(len(_FIRST_PERSON.findall(words))), upper,
         math.log1p(len(_EXCLAIM_RUN.findall(raw))), math.log1p(len(_QUOTES.findall(raw))),
-        math.log1p(text.count("xxurl")),
+        math.log1p(text.count("xxurl")), *bands,
     ]
 
 
 class SignalFeatures(_Stateless):
-    """Length, questions, argument connectives, first-person markers, shouting, quotes."""
+    """Length (log and bands), questions, argument connectives, first-person markers,
+    shouting, quotes."""
 
     def transform(self, X):  # noqa: N803
         check_is_fitted(self)

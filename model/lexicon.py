@@ -2,7 +2,8 @@
 
 Written by the team as plain facts about the language moderators meet: insults aimed at a
 person, slurs aimed at a group, dehumanising words, threat phrases, profanity that is often
-not aimed at anyone, second-person words, and group nouns. Entries are in normalised form
+not aimed at anyone, second-person words, group nouns, and stance cues (praise and negative
+verdicts, negation, counter-speech). Entries are in normalised form
 (lower case, accents folded; see :mod:`model.normalize`); multi-word entries are matched on
 token sequences. Spelling variants the normaliser cannot undo (phonetic spellings,
 abbreviations, verlan) are listed as entries of their own.
@@ -115,9 +116,19 @@ bienvenue bienvenus beau belle beaux belles utile utiles
 love loves loved lovely admire admires respect respects thanks thank great amazing wonderful
 awesome brilliant excellent fantastic beautiful kind kindest welcoming welcome generous
 brave courageous talented proud inspiring incredible helpful lovely caring smart
+remercie remercier felicitations chapeau top nickel parfait parfaite impeccable superbe delicieux
+delicieuse delicieuses savoureux reussi reussie reussis claire claires limpide pratique pratiques
+efficace efficaces rapide rapides sympa sympathique agreable agreables passionnant passionnante
+interessant interessante interessants instructif instructive pertinent pertinente pertinents
+enrichissant enrichissante ravi ravie ravis satisfait satisfaite recommande recommander precieux
+precieuse soigne soignee fiable fiables bienveillant bienveillante continuez encouragements
+thx ty cheers grateful appreciate appreciated kudos congrats congratulations fantastic superb
+perfect perfectly delicious tasty useful informative insightful interesting fascinating enjoyable
+enjoyed loving nice neat smooth reliable recommend recommended pleased glad satisfied impressed
+impressive wonderful gorgeous handy thoughtful
 """)
 NEGATION = _W("""
-ne n pas jamais aucun aucune personne rien nul nulle ni sans non
+ne n pas jamais aucun aucune personne rien ni sans non
 no not never nobody none nothing neither nor without isnt arent wasnt dont doesnt didnt
 cant cannot shouldnt wont
 """)
@@ -131,6 +142,30 @@ homophobic homophobia transphobic transphobia antisemitic antisemitism islamopho
 islamophobia xenophobic xenophobia hate hateful prejudice discrimination unacceptable
 disgraceful shameful reported report reporting slur slurs dehumanising dehumanizing
 """)
+# Evaluative words: how a comment judges what it talks about. Short comments carry little
+# else, and "group word near a negative verdict" is how hate without insults often reads.
+NEGATIVE = _W("""
+nul nulle nuls nulles lamentable lamentables pitoyable pitoyables ridicule ridicules honte
+scandale scandaleux scandaleuse arnaque arnaques arnaqueur escroquerie catastrophe catastrophique
+desastre desastreux decevant decevante decu decue decus decues deception pire pires horrible
+horribles affligeant affligeante mediocre mediocres inutile inutiles insupportable pathetique
+navrant navrante consternant consternante grotesque absurde bidon pourri pourrie pourris
+bof ennuyeux ennuyeuse convenu orientee oriente biaise biaisee propagande
+torchon mensonge mensonges mensonger foutage marre foutaise foutaises blabla nullite incompetent
+incompetents incompetence amateurisme bacle baclee degueulasse degoutant moche fuyez aberrant
+aberrante indigne indecent
+terrible terribly awful worst worse garbage trash rubbish joke pathetic ridiculous useless
+disappointing disappointed disappointment disgrace shame scam scammers ripoff nonsense absurd
+laughable lazy biased clickbait propaganda boring bland mediocre overrated overpriced broken sucks
+suck sucked lame meh appalling atrocious dreadful abysmal shoddy sloppy
+pointless worthless waste embarrassing cringe fail failed failure misleading lies lying fake bogus
+unreadable unwatchable
+""")
+POSITIVE_PHRASES = ["rien a redire", "bien joue", "bon travail", "quel plaisir", "trop bien",
+                    "au top", "well done", "good job", "spot on", "keep up", "keep it up"]
+NEGATIVE_PHRASES = ["n importe quoi", "plus jamais", "ras le bol", "hors de prix", "never again",
+                    "rip off", "tone deaf", "waste of money", "waste of time", "what a joke",
+                    "quelle blague", "c est nul"]
 REPORTING = [("en", "disant"), ("dire", "que"), ("traiter", "de"), ("traiter", "les"),
              ("ecrire", "que"), ("saying", "that"), ("calling",), ("said", "that"),
              ("claiming",), ("claim", "that")]
@@ -144,12 +179,15 @@ LEXICON: dict[str, frozenset[str]] = {
     "positive": frozenset(POSITIVE),
     "negation": frozenset(NEGATION),
     "counter": frozenset(COUNTER),
+    "negative": frozenset(NEGATIVE),
 }
 PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "insult": tuple(tuple(p.split()) for p in INSULT_PHRASES),
     "dehumanising": tuple(tuple(p.split()) for p in DEHUMANISING_PHRASES),
     "threat": tuple(tuple(p.split()) for p in THREAT_PHRASES),
     "counter": tuple(REPORTING),
+    "positive": tuple(tuple(p.split()) for p in POSITIVE_PHRASES),
+    "negative": tuple(tuple(p.split()) for p in NEGATIVE_PHRASES),
 }
 CATEGORIES = tuple(LEXICON)
 #: Categories that make a comment abusive when aimed at someone.

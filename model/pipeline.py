@@ -4,7 +4,12 @@
 
     raw text -> TextNormaliser -> FeatureUnion(words TF-IDF, chars TF-IDF,
                                                lexicon counts, discourse signals)
-             -> CalibratedClassifierCV(LogisticRegression, temperature scaling)
+             -> CalibratedClassifierCV(LinearSVC, temperature scaling)
+
+The linear SVM's margins are turned into probabilities by temperature scaling (one
+temperature for the softmax of the three margins), fitted on internal cross-validation.
+On the project's data the SVM reads the same features about 0.004 macro-F1 better than a
+logistic regression (5-fold CV on the training split; see the model card for figures).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from model.features import LexiconFeatures, SignalFeatures, TextNormaliser, prepared_text
@@ -23,16 +28,17 @@ __all__ = ["build_pipeline", "linear_part"]
 WORD_PATTERN = r"(?u)\b\w+\b|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
 
 
-def build_pipeline(*, C: float = 8.0, calibrate: bool = True, seed: int = 0,  # noqa: N803
+def build_pipeline(*, C: float = 0.5, calibrate: bool = True, seed: int = 0,  # noqa: N803
                    min_df: int = 2) -> Pipeline:
     """A fresh, unfitted moderation pipeline.
 
     Parameters
     ----------
     C : float
-        Inverse regularisation strength of the logistic regression.
+        Inverse regularisation strength of the linear SVM.
     calibrate : bool
-        Wrap the regression in temperature scaling fitted on internal cross-validation.
+        Wrap the SVM in temperature scaling fitted on internal cross-validation (without
+        it the pipeline has no ``predict_proba``).
     seed : int
         Seed of every random step (internal CV folds, solver).
     min_df : int
@@ -48,21 +54,21 @@ def build_pipeline(*, C: float = 8.0, calibrate: bool = True, seed: int = 0,  # 
         ("lexicon", LexiconFeatures()),
         ("signals", SignalFeatures()),
     ])
-    regression = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, random_state=seed)
+    svm = LinearSVC(C=C, max_iter=5000, random_state=seed)
     if calibrate:
         from sklearn.model_selection import StratifiedKFold
 
         classifier = CalibratedClassifierCV(
-            regression, method="temperature", ensemble=False,
+            svm, method="temperature", ensemble=False,
             cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed))
     else:
-        classifier = regression
+        classifier = svm
     return Pipeline([("prepare", TextNormaliser()), ("features", features),
                      ("classifier", classifier)])
 
 
-def linear_part(pipeline: Pipeline) -> LogisticRegression:
-    """The fitted logistic regression inside a pipeline (calibrated or not)."""
+def linear_part(pipeline: Pipeline) -> LinearSVC:
+    """The fitted linear model inside a pipeline (calibrated or not)."""
     clf = pipeline.named_steps["classifier"]
     if isinstance(clf, CalibratedClassifierCV):
         return clf.calibrated_classifiers_[0].estimator

@@ -67,3 +67,32 @@ def test_lexicon_entries_are_normalised_forms():
     for words in LEXICON.values():
         for word in words:
             assert normalise(word.replace("_", " ")).replace(" ", "_") == word, word
+
+
+def test_verdicts_count_more_in_short_comments():
+    thanks = lexicon_row("Excellente série, merci du conseil.")
+    verdict = lexicon_row("Du grand n'importe quoi, plus jamais.")
+    long_thanks = lexicon_row("Merci pour ce dossier : j'ai enfin compris pourquoi ma facture de "
+                              "chauffage double en hiver alors que ma consommation ne bouge pas.")
+    assert thanks["lex_short_positive"] > 0 and thanks["lex_short_negative"] == 0
+    assert thanks["lex_polarity"] > 0 > verdict["lex_polarity"]
+    assert verdict["lex_short_negative"] > 0 and verdict["lex_short_positive"] == 0
+    assert long_thanks["lex_positive"] > 0 and long_thanks["lex_short_positive"] == 0
+
+
+def test_group_near_a_negative_verdict():
+    assert lexicon_row("les migrants sont une catastrophe pour ce pays")[
+        "lex_group_near_negative"] > 0
+    assert lexicon_row("les migrants arrivent demain à la gare")["lex_group_near_negative"] == 0
+    assert lexicon_row("ce film est une catastrophe")["lex_group_near_negative"] == 0
+
+
+def test_length_bands_mark_exactly_one_band():
+    names = list(SignalFeatures().get_feature_names_out())
+    bands = [i for i, n in enumerate(names) if n.startswith("sig_len_")]
+    docs = [Prepared.from_text(t) for t in ("Nul.", "Trois mots ici", " ".join(["mot"] * 200))]
+    x = SignalFeatures().fit(docs).transform(docs).toarray()
+    assert [x[r, bands].sum() for r in range(3)] == [1.0, 1.0, 1.0]
+    assert x[0, names.index("sig_len_le2")] == 1.0
+    assert x[1, names.index("sig_len_le4")] == 1.0
+    assert x[2, names.index("sig_len_gt80")] == 1.0

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from model.explain import _span_view, raw_spans
-from model.features import LEXICON_FEATURES
+from model.features import DERIVED_FEATURES, LEXICON_FEATURES
 from model.labels import LABELS
 from model.language import LanguageDetector, SampledLanguageDetector
-from model.lexicon import TARGETED, find
+from model.lexicon import find
 from model.predictor import priority
 from training.data import load_examples, split
 
@@ -70,9 +70,8 @@ def reference_explain(explainer, raw, row, label_index, top=5):
     for h in find(seq):
         owners = sorted({owner[i] for i in range(h[1], h[2])})
         by_feature.setdefault(names[f"lex_{h.category}"], []).extend(owners)
-        if h.category in TARGETED:
-            for extra in ("lex_you_near_abuse", "lex_group_near_abuse", "lex_any_targeted"):
-                by_feature.setdefault(names[extra], []).extend(owners)
+        for extra in DERIVED_FEATURES.get(h.category, ()):
+            by_feature.setdefault(names[extra], []).extend(owners)
     for f, owners in by_feature.items():
         if f in values and owners:
             for n in owners:
