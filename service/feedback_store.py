@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -649,9 +650,22 @@ class SqliteFeedbackStore(FeedbackStore):
             self._path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise FeedbackStoreError(f"cannot create the directory of {self._path}: {exc}") from exc
-        with self._connection() as conn:
-            # WAL is a property of the file, so setting it once at open is enough.
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        # WAL is a property of the file, so setting it once at open is enough. Switching a
+        # new file to WAL needs an exclusive lock, and SQLite answers "database is locked" at
+        # once (without its busy handler) when other processes open the same new file at the
+        # same moment, so the switch is retried until the busy timeout.
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                with self._connect() as conn:
+                    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                break
+            except sqlite3.Error as exc:
+                locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+                if not locked or time.monotonic() >= deadline:
+                    raise FeedbackStoreError(
+                        f"feedback database {self._location}: {exc}") from exc
+                time.sleep(0.02)
         if mode != "wal":
             raise FeedbackStoreError(f"{self._path} cannot use WAL mode (got {mode!r})")
 

@@ -605,3 +605,10 @@ def test_acknowledged_writes_survive_sigkill(store_url):
         # A batch cut by the kill is absent as a whole: batches are atomic.
         assert opened.count() % 5 == 0
     assert_database_consistent(store_url)
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path):
+    path = tmp_path / "feedback.sqlite3"
+    path.write_bytes(b"this is not an SQLite database, just text " * 100)
+    with pytest.raises(FeedbackStoreError, match=r"feedback\.sqlite3"):
+        SqliteFeedbackStore.open(path, busy_timeout=1)

@@ -31,6 +31,8 @@ def small_file(tmp_path_factory):
 
 
 def run(*args) -> int:
+    if "--eval-dir" not in args:
+        args = ("--no-external", *args)
     return train_cli.main(["--quiet", "--folds", "2", *map(str, args)])
 
 
@@ -54,6 +56,26 @@ def test_training_writes_a_complete_version(tmp_path, small_file, capsys):
                     "## Thresholds and actions", "## Known limitations"):
         assert heading in card
     assert (directory / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_training_reports_evaluation_files_in_the_model_card(tmp_path, small_file, capsys):
+    evals, empty = tmp_path / "eval", tmp_path / "empty"
+    evals.mkdir()
+    empty.mkdir()
+    (evals / "team_probe.jsonl").write_text(small_file.read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    models = tmp_path / "models"
+    assert run("--no-default-data", "--data", small_file, "--models-dir", models,
+               "--eval-dir", evals) == 0
+    assert "third-party evaluation (measuring only" in capsys.readouterr().out
+    card = (models / artifact.current_version(models) / "model_card.md").read_text()
+    assert "## Results on third-party evaluation data" in card
+    assert "| team_probe |" in card and "## Known limitations" in card
+    models2 = tmp_path / "models2"
+    assert run("--no-default-data", "--data", small_file, "--models-dir", models2,
+               "--eval-dir", empty) == 0
+    card = (models2 / artifact.current_version(models2) / "model_card.md").read_text()
+    assert "third-party" not in card
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -14,13 +14,11 @@ import sys
 from pathlib import Path
 
 from model.errors import ModelLoadError
-from training.data import PROJECT_ROOT, load_file
+from training.data import load_file
 from training.evaluate import evaluate
-from training.train import DEFAULT_MODELS_DIR
+from training.train import DEFAULT_EVAL_DIR, DEFAULT_MODELS_DIR
 
 __all__ = ["main", "measure", "render"]
-
-DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 
 def measure(moderator, eval_dir: Path) -> dict:

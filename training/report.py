@@ -135,11 +135,17 @@ def write_model_card(path: Path, manifest: dict, external: dict | None = None) -
         from training.external import render
 
         lines += ["## Results on third-party evaluation data (measuring only)", "",
-                  "Never used for training. Produced by `python -m training.external "
-                  "--update-card` (files in `../shared/eval/`):", "", render(external), ""]
+                  "Never used for training. Written by `moderation-train` when "
+                  "`../shared/eval/` is present, or by `python -m training.external "
+                  "--update-card` (HateCheck suites: accuracy per functionality in "
+                  "`python -m training.external --json`):", "", render(external), ""]
     lines += ["## Known limitations",
-              "- Trained on a few thousand comments written by a small team: unusual topics, "
-              "dialects and new slang are under-represented.",
+              "- Trained on comments written by a small team (see Training data): unusual "
+              "topics, dialects and new slang are under-represented.",
+              "- Short sentences that name a protected group without attacking it (neutral or "
+              "positive statements, negated hate, counter-speech that refers to hate, innocent "
+              "homonyms of slurs) are flagged abusive too often: a bag of n-grams reads that a "
+              "group is named better than how. HateCheck-style suites show it.",
               "- Sarcasm and implicit threats are the hardest cases; expect them in the review "
               "band rather than confidently classified.",
               "- Only French and English are supported; other languages are classified but "

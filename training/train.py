@@ -41,6 +41,8 @@ from training.metrics import breakdown, calibration, classification_report
 __all__ = ["cross_validate", "main", "train"]
 
 DEFAULT_MODELS_DIR = PROJECT_ROOT / "var" / "models"
+#: Third-party evaluation files (measuring only); the model card reports them when present.
+DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 
 class Progress:
@@ -195,6 +197,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--if-missing", action="store_true",
                    help="do nothing if the models directory already has a usable current "
                         "model")
+    p.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR,
+                   help="third-party labelled JSONL files to measure the new version on and "
+                        "report in its model card, never trained on (default ../shared/eval; "
+                        "skipped when absent)")
+    p.add_argument("--no-external", action="store_true",
+                   help="do not measure on --eval-dir")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
 
@@ -309,7 +317,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: feedback store: {exc}", file=sys.stderr)
         return 2
     print(summary(manifest, directory))
+    if not args.no_external:
+        measure_external(directory, manifest, args.eval_dir, progress)
     return promote(directory, examples, args)
+
+
+def measure_external(directory: Path, manifest: dict, eval_dir: Path,
+                     progress: Progress) -> dict | None:
+    """Measure a new version on third-party files and add the table to its model card.
+
+    Measuring only: these files never reach training. Nothing happens when ``eval_dir``
+    holds no ``*.jsonl`` file (as in the Docker image).
+    """
+    if not eval_dir.is_dir() or not any(eval_dir.glob("*.jsonl")):
+        return None
+    from model.predictor import Moderator
+    from training.external import measure, render
+    from training.report import write_model_card
+
+    with progress.step(f"third-party evaluation ({eval_dir})"):
+        reports = measure(Moderator.load(directory), eval_dir)
+        write_model_card(directory / "model_card.md", manifest, external=reports)
+    print("third-party evaluation (measuring only, in the model card):\n" + render(reports))
+    return reports
 
 
 def summary(manifest: dict, directory: Path) -> str:
