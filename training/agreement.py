@@ -19,7 +19,7 @@ from pathlib import Path
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
 from model.labels import LABELS
-from training.data import SEEDS_DIR, DataError, load_examples
+from training.data import SEEDS_DIR, DataError, iter_jsonl, load_examples
 
 __all__ = ["DEFAULT_AUDIT", "agreement", "main", "read_audit"]
 
@@ -29,13 +29,7 @@ DEFAULT_AUDIT = SEEDS_DIR / "audit" / "second_annotator.jsonl"
 def read_audit(path: Path) -> list[dict]:
     """The audit rows, checked: an id, an allowed label, unique ids."""
     rows, seen = [], set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    for n, row in iter_jsonl(path):
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
             raise DataError(f"{path}:{n}: expected an object with a string 'id'")
         if row.get("label") not in LABELS:

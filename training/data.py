@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ __all__ = [
     "Example",
     "default_sources",
     "is_held_out",
+    "iter_jsonl",
     "load_examples",
     "load_file",
     "split",
@@ -83,17 +85,21 @@ def load_file(path: str | Path) -> list[Example]:
                 raise DataError(f"{path}: CSV needs a header with 'text' and 'label' columns")
             return [Example.from_row(row, source=source, where=f"{path}:{n}")
                     for n, row in enumerate(reader, start=2)]
-    examples = []
+    return [Example.from_row(row, source=source, where=f"{path}:{n}")
+            for n, row in iter_jsonl(path)]
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed value)`` of each non-blank line of a JSON Lines file; a line
+    that is not JSON raises :class:`DataError` naming the file and line."""
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise DataError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-            examples.append(Example.from_row(row, source=source, where=f"{path}:{n}"))
-    return examples
 
 
 def default_sources() -> list[Path]:
