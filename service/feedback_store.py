@@ -661,7 +661,9 @@ class SqliteFeedbackStore(FeedbackStore):
                     mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 break
             except sqlite3.Error as exc:
-                locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+                # Primary result code (the low byte): SQLITE_BUSY or SQLITE_LOCKED.
+                code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+                locked = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
                 if not locked or time.monotonic() >= deadline:
                     raise FeedbackStoreError(
                         f"feedback database {self._location}: {exc}") from exc

@@ -49,6 +49,7 @@ def test_an_audited_id_missing_from_the_corpus_is_an_error():
     ("{not json", "not valid JSON"),
     ('{"label": "abusive"}', "expected an object with a string 'id'"),
     ('{"id": "x", "label": "spam"}', "'label' must be one of"),
+    ('{"id": "x", "label": "abusive", "confident": "no"}', "'confident' must be true or false"),
 ])
 def test_bad_audit_rows_are_refused_with_their_line(tmp_path, line, message):
     path = tmp_path / "audit.jsonl"
@@ -66,3 +67,10 @@ def test_command_reports_and_fails_cleanly(tmp_path, capsys):
                    + json.dumps({"id": "x", "label": "critical"}) + "\n", encoding="utf-8")
     assert main([str(dup)]) == 2
     assert "appears twice" in capsys.readouterr().err
+
+
+def test_an_empty_audit_is_an_error(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no audit rows"):
+        read_audit(path)

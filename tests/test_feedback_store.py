@@ -610,5 +610,5 @@ def test_acknowledged_writes_survive_sigkill(store_url):
 def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path):
     path = tmp_path / "feedback.sqlite3"
     path.write_bytes(b"this is not an SQLite database, just text " * 100)
-    with pytest.raises(FeedbackStoreError, match=r"feedback\.sqlite3"):
+    with pytest.raises(FeedbackStoreError, match=r"feedback\.sqlite3: file is not a database"):
         SqliteFeedbackStore.open(path, busy_timeout=1)

@@ -78,6 +78,22 @@ def test_training_reports_evaluation_files_in_the_model_card(tmp_path, small_fil
     assert "third-party" not in card
 
 
+def test_unreadable_evaluation_files_never_fail_training(tmp_path, small_file, capsys):
+    evals = tmp_path / "eval"
+    evals.mkdir()
+    (evals / "broken.jsonl").write_text('{"text": "ok", "label": "hateful"}\n',
+                                        encoding="utf-8")
+    (evals / "empty.jsonl").write_text("", encoding="utf-8")
+    models = tmp_path / "models"
+    assert run("--no-default-data", "--data", small_file, "--models-dir", models,
+               "--eval-dir", evals) == 0
+    captured = capsys.readouterr()
+    assert "promotion gate: PROMOTED" in captured.out
+    assert "warning: third-party evaluation skipped" in captured.err
+    assert "broken.jsonl:1" in captured.err
+    assert artifact.current_version(models)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--data", "missing.jsonl"], "no such file"),
     (["--no-default-data"], "needs --data or --feedback-db"),

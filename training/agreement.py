@@ -34,10 +34,14 @@ def read_audit(path: Path) -> list[dict]:
             raise DataError(f"{path}:{n}: expected an object with a string 'id'")
         if row.get("label") not in LABELS:
             raise DataError(f"{path}:{n}: 'label' must be one of {', '.join(LABELS)}")
+        if not isinstance(row.get("confident", True), bool):
+            raise DataError(f"{path}:{n}: 'confident' must be true or false")
         if row["id"] in seen:
             raise DataError(f"{path}:{n}: id {row['id']!r} appears twice")
         seen.add(row["id"])
         rows.append(row)
+    if not rows:
+        raise DataError(f"{path}: no audit rows")
     return rows
 
 

@@ -22,9 +22,9 @@ __all__ = ["main", "measure", "render"]
 
 
 def measure(moderator, eval_dir: Path) -> dict:
-    """Evaluation reports of every ``*.jsonl`` file of ``eval_dir``, by file stem."""
-    return {path.stem: evaluate(moderator, load_file(path))
-            for path in sorted(eval_dir.glob("*.jsonl"))}
+    """Evaluation reports of every non-empty ``*.jsonl`` file of ``eval_dir``, by file stem."""
+    files = {path.stem: load_file(path) for path in sorted(eval_dir.glob("*.jsonl"))}
+    return {name: evaluate(moderator, rows) for name, rows in files.items() if rows}
 
 
 def render(reports: dict) -> str:

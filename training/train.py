@@ -317,9 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: feedback store: {exc}", file=sys.stderr)
         return 2
     print(summary(manifest, directory))
+    status = promote(directory, examples, args)
     if not args.no_external:
         measure_external(directory, manifest, args.eval_dir, progress)
-    return promote(directory, examples, args)
+    return status
 
 
 def measure_external(directory: Path, manifest: dict, eval_dir: Path,
@@ -327,17 +328,23 @@ def measure_external(directory: Path, manifest: dict, eval_dir: Path,
     """Measure a new version on third-party files and add the table to its model card.
 
     Measuring only: these files never reach training. Nothing happens when ``eval_dir``
-    holds no ``*.jsonl`` file (as in the Docker image).
+    holds no ``*.jsonl`` file (as in the Docker image). It runs after promotion and never
+    fails training: a file that cannot be read is reported as a warning.
     """
-    if not eval_dir.is_dir() or not any(eval_dir.glob("*.jsonl")):
-        return None
+    from model.errors import ModelLoadError
     from model.predictor import Moderator
     from training.external import measure, render
     from training.report import write_model_card
 
-    with progress.step(f"third-party evaluation ({eval_dir})"):
-        reports = measure(Moderator.load(directory), eval_dir)
-        write_model_card(directory / "model_card.md", manifest, external=reports)
+    try:
+        if not eval_dir.is_dir() or not any(eval_dir.glob("*.jsonl")):
+            return None
+        with progress.step(f"third-party evaluation ({eval_dir})"):
+            reports = measure(Moderator.load(directory), eval_dir)
+            write_model_card(directory / "model_card.md", manifest, external=reports)
+    except (DataError, ModelLoadError, OSError, ValueError) as exc:
+        print(f"warning: third-party evaluation skipped: {exc}", file=sys.stderr)
+        return None
     print("third-party evaluation (measuring only, in the model card):\n" + render(reports))
     return reports
 
