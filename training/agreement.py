@@ -16,10 +16,11 @@ import json
 import sys
 from pathlib import Path
 
-from sklearn.metrics import cohen_kappa_score, confusion_matrix
+from sklearn.metrics import cohen_kappa_score
 
 from model.labels import LABELS
 from training.data import SEEDS_DIR, DataError, iter_jsonl, load_examples
+from training.metrics import confusion
 
 __all__ = ["DEFAULT_AUDIT", "agreement", "main", "read_audit"]
 
@@ -45,9 +46,11 @@ def read_audit(path: Path) -> list[dict]:
     return rows
 
 
-def _block(first: list[str], second: list[str]) -> dict:
-    return {"n": len(first),
-            "agreement": sum(a == b for a, b in zip(first, second)) / len(first),
+def _block(pairs: list[tuple[str, str]]) -> dict:
+    """Agreement and kappa of (corpus label, second label) pairs."""
+    first, second = zip(*pairs)
+    return {"n": len(pairs),
+            "agreement": sum(a == b for a, b in pairs) / len(pairs),
             "kappa": float(cohen_kappa_score(first, second, labels=list(LABELS)))}
 
 
@@ -59,19 +62,15 @@ def agreement(audit: list[dict], corpus: dict[str, tuple[str, str]]) -> dict:
     missing = [r["id"] for r in audit if r["id"] not in corpus]
     if missing:
         raise DataError(f"{len(missing)} audited ids are not in the corpus, e.g. {missing[0]}")
-    first = [corpus[r["id"]][0] for r in audit]
-    second = [r["label"] for r in audit]
-    report = {"overall": _block(first, second), "by_language": {},
-              "confusion": {"labels": list(LABELS),
-                            "matrix": confusion_matrix(first, second,
-                                                       labels=list(LABELS)).tolist()}}
-    for lang in sorted({corpus[r["id"]][1] for r in audit}):
-        idx = [i for i, r in enumerate(audit) if corpus[r["id"]][1] == lang]
-        report["by_language"][lang] = _block([first[i] for i in idx], [second[i] for i in idx])
-    confident = [i for i, r in enumerate(audit) if r.get("confident", True)]
+    pairs = [(corpus[r["id"]][0], r["label"]) for r in audit]
+    langs = [corpus[r["id"]][1] for r in audit]
+    report = {"overall": _block(pairs),
+              "by_language": {lang: _block([p for p, g in zip(pairs, langs) if g == lang])
+                              for lang in sorted(set(langs))},
+              "confusion": confusion(*zip(*pairs))}
+    confident = [p for p, r in zip(pairs, audit) if r.get("confident", True)]
     if confident:
-        report["confident_rows"] = _block([first[i] for i in confident],
-                                          [second[i] for i in confident])
+        report["confident_rows"] = _block(confident)
     return report
 
 

@@ -18,13 +18,22 @@ from training.data import load_file
 from training.evaluate import evaluate
 from training.train import DEFAULT_EVAL_DIR, DEFAULT_MODELS_DIR
 
-__all__ = ["main", "measure", "render"]
+__all__ = ["main", "measure", "render", "update_card"]
 
 
 def measure(moderator, eval_dir: Path) -> dict:
     """Evaluation reports of every non-empty ``*.jsonl`` file of ``eval_dir``, by file stem."""
     files = {path.stem: load_file(path) for path in sorted(eval_dir.glob("*.jsonl"))}
     return {name: evaluate(moderator, rows) for name, rows in files.items() if rows}
+
+
+def update_card(moderator, reports: dict) -> Path:
+    """Rewrite a model version's card with the third-party table; returns the card's path."""
+    from training.report import write_model_card
+
+    card = moderator.directory / "model_card.md"
+    write_model_card(card, moderator.manifest, external=reports)
+    return card
 
 
 def render(reports: dict) -> str:
@@ -64,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = measure(moderator, args.eval_dir)
     print(json.dumps(reports, indent=2) if args.json else render(reports))
     if args.update_card:
-        from training.report import write_model_card
-
-        card = moderator.directory / "model_card.md"
-        write_model_card(card, moderator.manifest, external=reports)
-        print(f"model card updated: {card}", file=sys.stderr)
+        print(f"model card updated: {update_card(moderator, reports)}", file=sys.stderr)
     return 0
 
 

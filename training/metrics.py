@@ -9,7 +9,13 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, r
 
 from model.labels import LABELS
 
-__all__ = ["breakdown", "calibration", "classification_report"]
+__all__ = ["breakdown", "calibration", "classification_report", "confusion"]
+
+
+def confusion(y_true: list[str], y_pred: list[str]) -> dict:
+    """The confusion matrix over every label (rows: true label, columns: predicted)."""
+    return {"labels": list(LABELS),
+            "matrix": confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist()}
 
 
 def classification_report(y_true: list[str], y_pred: list[str],
@@ -31,8 +37,7 @@ def classification_report(y_true: list[str], y_pred: list[str],
         "macro_f1": round(float(np.mean([per_class[c]["f1"] for c in true_present])), 4)
         if true_present else 0.0,
         "per_class": per_class,
-        "confusion": {"labels": list(LABELS),
-                      "matrix": confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist()},
+        "confusion": confusion(y_true, y_pred),
         "classes_present": present,
     }
     abusive_true = np.array([y == "abusive" for y in y_true])

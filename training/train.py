@@ -256,13 +256,13 @@ def gate_sets(examples: list[Example], *, recent: int) -> dict[str, list[Example
     return {"held_out": held_out, "recent_feedback": feedback[:recent]}
 
 
-def promote(directory: Path, examples: list[Example], args) -> int:
-    """Run the promotion gate on a freshly written version; print and record the decision."""
+def promote(new, examples: list[Example], args) -> int:
+    """Run the promotion gate on a freshly written version (loaded as a
+    :class:`~model.predictor.Moderator`); print and record the decision."""
     from model.errors import ModelLoadError
     from model.predictor import Moderator
     from training.gate import apply, decide
 
-    new = Moderator.load(directory, probe=True)
     try:
         current = (Moderator.load(args.models_dir)
                    if artifact.current_version(args.models_dir) else None)
@@ -317,32 +317,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: feedback store: {exc}", file=sys.stderr)
         return 2
     print(summary(manifest, directory))
-    status = promote(directory, examples, args)
+    from model.predictor import Moderator
+
+    new = Moderator.load(directory, probe=True)
+    status = promote(new, examples, args)
     if not args.no_external:
-        measure_external(directory, manifest, args.eval_dir, progress)
+        measure_external(new, args.eval_dir, progress)
     return status
 
 
-def measure_external(directory: Path, manifest: dict, eval_dir: Path,
-                     progress: Progress) -> dict | None:
-    """Measure a new version on third-party files and add the table to its model card.
+def measure_external(moderator, eval_dir: Path, progress: Progress) -> dict | None:
+    """Measure a new version (a loaded :class:`~model.predictor.Moderator`) on third-party
+    files and add the table to its model card.
 
     Measuring only: these files never reach training. Nothing happens when ``eval_dir``
     holds no ``*.jsonl`` file (as in the Docker image). It runs after promotion and never
     fails training: a file that cannot be read is reported as a warning.
     """
-    from model.errors import ModelLoadError
-    from model.predictor import Moderator
-    from training.external import measure, render
-    from training.report import write_model_card
+    from training.external import measure, render, update_card
 
     try:
         if not eval_dir.is_dir() or not any(eval_dir.glob("*.jsonl")):
             return None
         with progress.step(f"third-party evaluation ({eval_dir})"):
-            reports = measure(Moderator.load(directory), eval_dir)
-            write_model_card(directory / "model_card.md", manifest, external=reports)
-    except (DataError, ModelLoadError, OSError, ValueError) as exc:
+            reports = measure(moderator, eval_dir)
+            update_card(moderator, reports)
+    except (DataError, OSError, ValueError) as exc:
         print(f"warning: third-party evaluation skipped: {exc}", file=sys.stderr)
         return None
     print("third-party evaluation (measuring only, in the model card):\n" + render(reports))
